@@ -1,0 +1,24 @@
+using Genviral.Core.Accounts;
+using Genviral.Core.Auth;
+using Genviral.Core.Storage;
+using Genviral.Core.Tenancy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Genviral.Core;
+
+public static class CoreRegistration
+{
+    /// <summary>Registers storage, the clock and the stores; shared by the app and the admin CLI.</summary>
+    public static IHostApplicationBuilder AddGenviralCore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StorageClients>();
+        builder.Services.AddSingleton<TenantStore>();
+        builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddSingleton<ApiKeyStore>();
+        return builder;
+    }
+}

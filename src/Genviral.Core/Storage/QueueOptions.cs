@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Genviral.Core.Storage;
+
+/// <summary>
+/// The queue rules both hosting modes share. The defaults equal host.json's <c>extensions.queues</c>
+/// (a contract test keeps them equal), so a message is tried as often in standalone mode as under the Functions host.
+/// </summary>
+public sealed class QueueOptions
+{
+    public const string SectionName = "Queues";
+
+    [Range(1, 100)]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest wait between polls of an empty queue in standalone mode.</summary>
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,68 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+
+namespace Genviral.Core.Storage;
+
+/// <summary>
+/// The one place that turns <see cref="StorageOptions"/> into SDK clients, so the app, the admin CLI and the
+/// tests address the same (prefixed) tables, queues and containers.
+/// </summary>
+public sealed class StorageClients
+{
+    private readonly string _prefix;
+
+    public StorageClients(IOptions<StorageOptions> options)
+    {
+        var o = options.Value;
+        _prefix = o.Prefix;
+        // Base64 because the Functions queue trigger decodes base64 by default (host.json messageEncoding).
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        if (!string.IsNullOrWhiteSpace(o.ConnectionString))
+        {
+            Tables = new TableServiceClient(o.ConnectionString);
+            Blobs = new BlobServiceClient(o.ConnectionString);
+            Queues = new QueueServiceClient(o.ConnectionString, queueOptions);
+        }
+        else if (o.UsesServiceUris)
+        {
+            TokenCredential credential = string.IsNullOrWhiteSpace(o.ClientId)
+                ? new DefaultAzureCredential()
+                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ClientId));
+            Tables = new TableServiceClient(o.TableServiceUri, credential);
+            Blobs = new BlobServiceClient(o.BlobServiceUri, credential);
+            Queues = new QueueServiceClient(o.QueueServiceUri, credential, queueOptions);
+        }
+        else
+        {
+            throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions),
+                ["Set Storage:ConnectionString, or all of Storage:TableServiceUri, Storage:BlobServiceUri and Storage:QueueServiceUri."]);
+        }
+    }
+
+    public TableServiceClient Tables { get; }
+
+    public BlobServiceClient Blobs { get; }
+
+    public QueueServiceClient Queues { get; }
+
+    public TableClient Table(string name) => Tables.GetTableClient(_prefix + name);
+
+    public QueueClient Queue(string name) => Queues.GetQueueClient(_prefix + name);
+
+    public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(_prefix + name);
+
+    /// <summary>Creates every table, queue (with its poison queue) and container that does not exist yet.</summary>
+    public async Task CreateResourcesAsync(CancellationToken cancellationToken)
+    {
+        var work = new List<Task>();
+        work.AddRange(StorageNames.Tables.Select(t => Table(t).CreateIfNotExistsAsync(cancellationToken)));
+        work.AddRange(StorageNames.Queues.SelectMany(q => new[] { q, StorageNames.PoisonQueue(q) })
+            .Select(q => Queue(q).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
+        work.AddRange(StorageNames.Containers.Select(c => Container(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
+        await Task.WhenAll(work);
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Genviral.Core.Storage;
+
+/// <summary>
+/// Where the app's tables, queues and blobs live. Locally a connection string (Azurite);
+/// in Azure the three service URIs plus a managed identity, so no account key exists anywhere.
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    public string? ConnectionString { get; set; }
+
+    public Uri? TableServiceUri { get; set; }
+
+    public Uri? BlobServiceUri { get; set; }
+
+    public Uri? QueueServiceUri { get; set; }
+
+    /// <summary>Client id of the user-assigned managed identity; empty means DefaultAzureCredential's own choice.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>
+    /// Prepended to every table, queue and container name. Empty in production (function.json names the
+    /// queues literally); tests give each fixture its own prefix so runs never see each other's rows.
+    /// </summary>
+    [RegularExpression("^[a-z][a-z0-9]{0,15}$|^$")]
+    public string Prefix { get; set; } = "";
+
+    /// <summary>Create missing tables, queues and containers at start-up. Bicep declares them in Azure, so it is off there.</summary>
+    public bool CreateResources { get; set; } = true;
+
+    internal bool UsesServiceUris =>
+        string.IsNullOrWhiteSpace(ConnectionString) && TableServiceUri is not null && BlobServiceUri is not null && QueueServiceUri is not null;
+}
