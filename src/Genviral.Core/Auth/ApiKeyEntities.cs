@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Genviral.Core.Tenancy;
@@ -25,6 +26,8 @@ internal sealed class ApiKeyEntity : ITableEntity
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 
+    // Computed, not stored: the Tables SDK would otherwise try (and fail) to serialize the Scope struct.
+    [IgnoreDataMember]
     public Scope Scope => new(Enum.Parse<ScopeKind>(ScopeKind), ScopeId);
 
     public ApiKey ToApiKey() => new(PartitionKey, Name, Scope, OwnerUserId, SecretSuffix, CreatedAt, LastUsedAt, RevokedAt);

@@ -1,0 +1,3 @@
+using Genviral.Admin;
+
+return await AdminCli.RunAsync(args, Console.Out, Console.Error);

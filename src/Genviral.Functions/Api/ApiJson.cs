@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Genviral.Functions.Api;
+
+internal static class ApiJson
+{
+    public const string ContentType = "application/json; charset=utf-8";
+
+    /// <summary>Wraps data in the success envelope with the given status (200 unless stated).</summary>
+    public static Envelope<T> Envelope<T>(string message, T data, int status = StatusCodes.Status200OK) => new(true, status, message, data);
+}
+
+/// <summary>Writes timestamps as ISO 8601 UTC with milliseconds (2025-01-20T12:05:11.205Z); reads only values that carry an offset.</summary>
+internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
+{
+    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Timestamps.TryParse(reader.GetString(), out var value) ? value : throw new JsonException("Timestamps need an ISO 8601 date, time and offset.");
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture));
+}
+
+internal static class Timestamps
+{
+    /// <summary>Parses an ISO 8601 timestamp that names its offset (Z or ±hh:mm); a local time without one is refused.</summary>
+    public static bool TryParse(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        if (string.IsNullOrEmpty(text) || text.Length < 20)
+        {
+            return false;
+        }
+
+        var tail = text.AsSpan(text.Length - 6);
+        var hasOffset = text[^1] is 'Z' or 'z' || ((tail[0] is '+' or '-') && tail[3] == ':');
+        return hasOffset && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
+}

@@ -1,0 +1,30 @@
+namespace Genviral.Functions.Api;
+
+/// <summary>
+/// Every <c>error_code</c> the API can answer with. The OpenAPI document lists exactly these, so a code used
+/// anywhere must be declared here.
+/// </summary>
+internal static class ErrorCodes
+{
+    public const string InvalidToken = "invalid_token";
+    public const string SubscriptionRequired = "subscription_required";
+    public const string TierNotAllowed = "tier_not_allowed";
+    public const string InvalidJson = "invalid_json";
+    public const string InvalidPayload = "invalid_payload";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string BadRequest = "bad_request";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string StorageUnavailable = "storage_unavailable";
+    public const string InternalError = "internal_error";
+    public const string AccountsFailed = "accounts_failed";
+    public const string SubscriptionLookupFailed = "subscription_lookup_failed";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        InvalidToken, SubscriptionRequired, TierNotAllowed, InvalidJson, InvalidPayload, UnsupportedMediaType,
+        PayloadTooLarge, BadRequest, NotFound, MethodNotAllowed, StorageUnavailable, InternalError, AccountsFailed,
+        SubscriptionLookupFailed,
+    ];
+}

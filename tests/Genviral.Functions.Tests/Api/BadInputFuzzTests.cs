@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Genviral.Functions.Tests.Infrastructure;
+
+namespace Genviral.Functions.Tests.Api;
+
+/// <summary>Throws malformed requests at every route: whatever comes back is an envelope and never a 5xx.</summary>
+public sealed class BadInputFuzzTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private static readonly string[] Paths =
+    [
+        "/", "/health", "/api/partner/v1/accounts", "/api/partner/v1/subscription", "/api/partner/v1/accounts?x=%ZZ",
+        "/api/partner/v1/%2e%2e/accounts", "/api/partner/v1/accounts/../subscription", "/api/partner/v1/" + new string('a', 3000),
+        "/api/partner/v1/accounts?" + string.Join('&', Enumerable.Range(0, 200).Select(i => $"k{i}=v")),
+        "/RecordKeyUsage",
+    ];
+
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+    private static readonly string?[] Tokens =
+    [
+        null, "Bearer", "Bearer \u00e9\u00e9\u00e9", "Bearer gva_live_.", "Bearer ...........", "Bearer " + new string('x', 5000),
+        "Bearer gva_live_0123456789ab." + new string('A', 43),
+    ];
+
+    private static readonly string[] Bodies = ["", "{", "null", "[1,2]", "\"text\"", "{\"a\":" + new string('[', 200) + new string(']', 200) + "}", "\u0000\u0001binary"];
+
+    [Fact]
+    public async Task AnyMalformedRequest_IsAnsweredWithAnEnvelopeAndNever5xx()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        using var client = factory.CreateClient();
+        var random = new Random(20261123);
+        var tokens = Tokens.Append("Bearer " + tenant.Token).ToArray();
+        for (var i = 0; i < 300; i++)
+        {
+            var method = Methods[random.Next(Methods.Length)];
+            using var request = new HttpRequestMessage(new HttpMethod(method), Paths[random.Next(Paths.Length)]);
+            if (tokens[random.Next(tokens.Length)] is { } token)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", token);
+            }
+
+            if (method is not ("GET" or "HEAD"))
+            {
+                var contentType = random.Next(3) switch { 0 => "application/json", 1 => "text/plain", _ => "application/x-www-form-urlencoded" };
+                request.Content = new StringContent(Bodies[random.Next(Bodies.Length)], Encoding.UTF8, contentType);
+            }
+
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+            Assert.True((int)response.StatusCode < 500, $"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}");
+            if (method == "HEAD")
+            {
+                continue;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            using var document = JsonDocument.Parse(body);
+            Assert.Equal((int)response.StatusCode, document.RootElement.GetProperty("code").GetInt32());
+            if (!response.IsSuccessStatusCode)
+            {
+                Assert.False(string.IsNullOrEmpty(document.RootElement.GetProperty("error_code").GetString()));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task OversizedHeaderToken_Returns401NotAFault()
+    {
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/partner/v1/accounts");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + new string('a', 10_000));
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await EnvelopeAssert.ErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
+    }
+}

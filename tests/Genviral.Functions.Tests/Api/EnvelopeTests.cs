@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Genviral.Functions.Tests.Infrastructure;
+
+namespace Genviral.Functions.Tests.Api;
+
+public sealed class EnvelopeTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [Theory]
+    [InlineData("/api/partner/v1/nope")]
+    [InlineData("/api/partner/v1/accounts/extra/segments")]
+    [InlineData("/totally/unknown")]
+    public async Task UnknownRoute_Returns404NotFoundEnvelope(string path)
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        await EnvelopeAssert.ErrorAsync(response, HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/partner/v1/accounts")]
+    [InlineData("DELETE", "/api/partner/v1/subscription")]
+    [InlineData("PUT", "/health")]
+    public async Task WrongMethod_Returns405MethodNotAllowedEnvelope(string method, string path)
+    {
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await EnvelopeAssert.ErrorAsync(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+    }
+
+    [Fact]
+    public async Task GetRoot_AnswersWithoutStorageOrAuth()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/", TestContext.Current.CancellationToken);
+
+        var data = await EnvelopeAssert.SuccessAsync(response, HttpStatusCode.OK, "Genviral Partner API");
+        Assert.Equal("/api/partner/v1/openapi.json", data.GetProperty("openapi").GetString());
+    }
+
+    [Fact]
+    public async Task GetHealth_StorageReachable_ReturnsHealthy()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+
+        var data = await EnvelopeAssert.SuccessAsync(response, HttpStatusCode.OK, "Healthy");
+        Assert.Equal("healthy", data.GetProperty("status").GetString());
+        Assert.Equal("reachable", data.GetProperty("storage").GetString());
+    }
+
+    [Fact]
+    public async Task GetOpenApi_DescribesEndpointsSecurityAndErrorCodes()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/api/partner/v1/openapi.json", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var root = document.RootElement;
+        Assert.StartsWith("3.1", root.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var paths = root.GetProperty("paths");
+        var accounts = paths.GetProperty("/api/partner/v1/accounts").GetProperty("get");
+        Assert.Equal("GetAccounts", accounts.GetProperty("operationId").GetString());
+        Assert.True(accounts.TryGetProperty("security", out _));
+        foreach (var status in new[] { "200", "401", "402", "403", "500" })
+        {
+            Assert.True(accounts.GetProperty("responses").TryGetProperty(status, out _), $"GET /accounts documents {status}");
+        }
+
+        Assert.True(paths.TryGetProperty("/api/partner/v1/subscription", out _));
+        Assert.True(paths.TryGetProperty("/health", out _));
+        Assert.False(paths.TryGetProperty("/RecordKeyUsage", out _));
+        var schemas = root.GetProperty("components").GetProperty("schemas");
+        var errorCodes = schemas.GetProperty("ErrorEnvelope").GetProperty("properties").GetProperty("error_code").GetProperty("enum")
+            .EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("invalid_token", errorCodes);
+        Assert.Contains("subscription_required", errorCodes);
+        Assert.Contains("tier_not_allowed", errorCodes);
+        Assert.Equal("http", root.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task GetDocs_ServesTheReferencePage()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/api/partner/v1/docs", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("openapi.json", html, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,24 @@
+namespace Genviral.Infra.Tests;
+
+/// <summary>The repository checkout the tests run from: they read its real files, never copies.</summary>
+internal static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    public static string Read(params string[] parts) => File.ReadAllText(PathOf(parts));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Genviral.Functions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Genviral.Functions.sln above {AppContext.BaseDirectory}.");
+    }
+}
