@@ -11,8 +11,6 @@ namespace Genviral.Admin;
 /// <summary>Builds the same Core services as the app, from the same configuration keys (Storage__ConnectionString, …).</summary>
 internal static class AdminHost
 {
-    private const string LocalStorage = "UseDevelopmentStorage=true";
-
     public static async Task<IHost> StartAsync(IDictionary<string, string?>? configOverrides, CancellationToken cancellationToken)
     {
         var initial = new ConfigurationManager();
@@ -27,14 +25,6 @@ internal static class AdminHost
         if (configOverrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(configOverrides);
-        }
-
-        // Local Azurite when nothing names a storage account; never when the service URIs (managed identity) are set,
-        // because StorageClients prefers a connection string over URIs.
-        if (string.IsNullOrWhiteSpace(builder.Configuration["Storage:ConnectionString"])
-            && string.IsNullOrWhiteSpace(builder.Configuration["Storage:TableServiceUri"]))
-        {
-            builder.Configuration.AddInMemoryCollection([new("Storage:ConnectionString", LocalStorage)]);
         }
 
         // stdout belongs to the command's result (--json must stay parseable), so the host logs nowhere.

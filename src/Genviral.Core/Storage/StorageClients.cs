@@ -21,13 +21,7 @@ public sealed class StorageClients
         _prefix = o.Prefix;
         // Base64 because the Functions queue trigger decodes base64 by default (host.json messageEncoding).
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        if (!string.IsNullOrWhiteSpace(o.ConnectionString))
-        {
-            Tables = new TableServiceClient(o.ConnectionString);
-            Blobs = new BlobServiceClient(o.ConnectionString);
-            Queues = new QueueServiceClient(o.ConnectionString, queueOptions);
-        }
-        else if (o.UsesServiceUris)
+        if (o.UsesServiceUris)
         {
             TokenCredential credential = string.IsNullOrWhiteSpace(o.ClientId)
                 ? new DefaultAzureCredential()
@@ -36,10 +30,19 @@ public sealed class StorageClients
             Blobs = new BlobServiceClient(o.BlobServiceUri, credential);
             Queues = new QueueServiceClient(o.QueueServiceUri, credential, queueOptions);
         }
+        else if (o.TableServiceUri is not null || o.BlobServiceUri is not null || o.QueueServiceUri is not null)
+        {
+            // Half an Azure configuration must not quietly fall back to a local emulator.
+            throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions),
+                ["Set all of Storage:TableServiceUri, Storage:BlobServiceUri and Storage:QueueServiceUri, or none of them."]);
+        }
         else
         {
-            throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions),
-                ["Set Storage:ConnectionString, or all of Storage:TableServiceUri, Storage:BlobServiceUri and Storage:QueueServiceUri."]);
+            // Nothing configured means a developer machine: Azurite on its standard ports.
+            var connectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? StorageOptions.LocalDevelopment : o.ConnectionString;
+            Tables = new TableServiceClient(connectionString);
+            Blobs = new BlobServiceClient(connectionString);
+            Queues = new QueueServiceClient(connectionString, queueOptions);
         }
     }
 

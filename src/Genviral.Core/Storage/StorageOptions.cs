@@ -10,6 +10,9 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
+    /// <summary>Azurite's development account on its standard ports, the default when nothing else is configured.</summary>
+    public const string LocalDevelopment = "UseDevelopmentStorage=true";
+
     public string? ConnectionString { get; set; }
 
     public Uri? TableServiceUri { get; set; }
@@ -31,6 +34,6 @@ public sealed class StorageOptions
     /// <summary>Create missing tables, queues and containers at start-up. Bicep declares them in Azure, so it is off there.</summary>
     public bool CreateResources { get; set; } = true;
 
-    internal bool UsesServiceUris =>
-        string.IsNullOrWhiteSpace(ConnectionString) && TableServiceUri is not null && BlobServiceUri is not null && QueueServiceUri is not null;
+    /// <summary>Azure mode: all three service URIs are set, and they win over any connection string.</summary>
+    internal bool UsesServiceUris => TableServiceUri is not null && BlobServiceUri is not null && QueueServiceUri is not null;
 }
