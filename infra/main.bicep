@@ -70,12 +70,16 @@ var tableNames = [
   'tenants'
   'accounts'
   'accountcredentials'
+  'posts'
+  'schedule'
 ]
 // Each queue and its '<queue>-poison' queue, where the host (and the standalone consumer) parks a message after
 // its last attempt. Declared rather than left to the runtime so that they exist before the first failure.
 var queueNames = [
   'key-usage'
   'key-usage-poison'
+  'media-rehost'
+  'media-rehost-poison'
 ]
 var containerNames = [
   'locks'

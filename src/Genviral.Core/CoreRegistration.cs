@@ -1,5 +1,6 @@
 using Genviral.Core.Accounts;
 using Genviral.Core.Auth;
+using Genviral.Core.Posts;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,10 @@ public static class CoreRegistration
         builder.Services.AddSingleton<TenantStore>();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<PostStore>();
+        builder.Services.AddSingleton<PostSchedule>();
+        builder.Services.AddSingleton<MediaWork>();
+        builder.Services.AddSingleton<PostService>();
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using Genviral.Functions.Accounts;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
 using Genviral.Functions.Hosting;
+using Genviral.Functions.Posts;
 using Genviral.Functions.Service;
 using Genviral.Functions.Subscriptions;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,8 @@ app.MapGroup(ApiRoutes.Base)
     .RequireApiKey()
     .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status402PaymentRequired, StatusCodes.Status403Forbidden)
     .MapAccounts()
-    .MapSubscription();
+    .MapSubscription()
+    .MapPosts();
 if (HostingMode.IsCustomHandler(app.Configuration))
 {
     app.MapTriggerFunctions();

@@ -10,15 +10,20 @@ public static class StorageNames
     public const string TenantsTable = "tenants";
     public const string AccountsTable = "accounts";
     public const string AccountCredentialsTable = "accountcredentials";
+    public const string PostsTable = "posts";
+
+    /// <summary>The publisher's due-time index: partition = the minute a post becomes due, across all scopes.</summary>
+    public const string ScheduleTable = "schedule";
 
     public const string KeyUsageQueue = "key-usage";
+    public const string MediaRehostQueue = "media-rehost";
 
     /// <summary>Blob leases that make a standalone timer run on one instance only.</summary>
     public const string LocksContainer = "locks";
 
-    public static IReadOnlyList<string> Tables { get; } = [ApiKeysTable, TenantsTable, AccountsTable, AccountCredentialsTable];
+    public static IReadOnlyList<string> Tables { get; } = [ApiKeysTable, TenantsTable, AccountsTable, AccountCredentialsTable, PostsTable, ScheduleTable];
 
-    public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue];
+    public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue];
 
     public static IReadOnlyList<string> Containers { get; } = [LocksContainer];
 

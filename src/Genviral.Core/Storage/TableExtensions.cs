@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 
 namespace Genviral.Core.Storage;
@@ -16,11 +17,11 @@ public static class TableExtensions
     /// Submits an entity-group transaction after checking that every action targets one partition:
     /// Azurite accepts cross-partition batches that Azure rejects, so the check must live in our code.
     /// </summary>
-    public static async Task SubmitSinglePartitionAsync(this TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Response>> SubmitSinglePartitionAsync(this TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
         if (actions.Count == 0)
         {
-            return;
+            return [];
         }
 
         var partition = actions[0].Entity.PartitionKey;
@@ -29,6 +30,6 @@ public static class TableExtensions
             throw new InvalidOperationException("An entity-group transaction must stay within one partition.");
         }
 
-        await table.SubmitTransactionAsync(actions, cancellationToken);
+        return (await table.SubmitTransactionAsync(actions, cancellationToken)).Value;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Genviral.Functions.Accounts;
+using Genviral.Functions.Posts;
 using Genviral.Functions.Service;
 using Genviral.Functions.Subscriptions;
 
@@ -17,4 +18,13 @@ namespace Genviral.Functions.Api;
 [JsonSerializable(typeof(Envelope<SubscriptionData>))]
 [JsonSerializable(typeof(Envelope<HealthData>))]
 [JsonSerializable(typeof(Envelope<RootData>))]
+[JsonSerializable(typeof(Envelope<PostResponse>))]
+[JsonSerializable(typeof(Envelope<PostWriteResponse>))]
+[JsonSerializable(typeof(Envelope<PostListResponse>))]
+[JsonSerializable(typeof(Envelope<DeletePostsResponse>))]
+[JsonSerializable(typeof(Envelope<RetryPostsResponse>))]
+[JsonSerializable(typeof(CreatePostRequest))]
+[JsonSerializable(typeof(UpdatePostRequest))]
+[JsonSerializable(typeof(DeletePostsRequest))]
+[JsonSerializable(typeof(RetryPostsRequest))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

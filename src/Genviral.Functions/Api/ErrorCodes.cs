@@ -20,11 +20,26 @@ internal static class ErrorCodes
     public const string InternalError = "internal_error";
     public const string AccountsFailed = "accounts_failed";
     public const string SubscriptionLookupFailed = "subscription_lookup_failed";
+    public const string ValidationFailed = "validation_failed";
+    public const string UnknownAccounts = "unknown_accounts";
+    public const string MissingAccounts = "missing_accounts";
+    public const string InvalidMusicUrl = "invalid_music_url";
+    public const string CreateFailed = "create_failed";
+    public const string UpdateFailed = "update_failed";
+    public const string GetFailed = "get_failed";
+    public const string ListFailed = "list_failed";
+    public const string ExternalIdImmutable = "external_id_immutable";
+    public const string PreconditionFailed = "precondition_failed";
+    public const string TooManyPostIds = "too_many_post_ids";
+    public const string BulkDeleteFailed = "bulk_delete_failed";
+    public const string RetryFailed = "retry_failed";
+    public const string InvalidQueryParameter = "invalid_query_parameter";
 
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidToken, SubscriptionRequired, TierNotAllowed, InvalidJson, InvalidPayload, UnsupportedMediaType,
         PayloadTooLarge, BadRequest, NotFound, MethodNotAllowed, StorageUnavailable, InternalError, AccountsFailed,
-        SubscriptionLookupFailed,
+        SubscriptionLookupFailed, ValidationFailed, UnknownAccounts, MissingAccounts, InvalidMusicUrl, CreateFailed, UpdateFailed,
+        GetFailed, ListFailed, ExternalIdImmutable, PreconditionFailed, TooManyPostIds, BulkDeleteFailed, RetryFailed, InvalidQueryParameter,
     ];
 }

@@ -1,6 +1,7 @@
 using Genviral.Core;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
+using Genviral.Functions.Posts;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Genviral.Functions.Hosting;
@@ -33,6 +34,7 @@ internal static class AppRegistration
         services.AddProblemDetails();
         services.AddApiDocument();
         services.AddSingleton<JsonBody>();
+        services.AddSingleton<PostValidation>();
         services.AddSingleton<KeyUsageRecorder>();
         services.AddSingleton<IQueueFunction, RecordKeyUsageFunction>();
 

@@ -1,0 +1,116 @@
+using Genviral.Core.Accounts;
+
+namespace Genviral.Core.Posts;
+
+public enum PostStatus
+{
+    Draft,
+    Pending,
+    Scheduled,
+    Retry,
+    Posted,
+    Failed,
+    Partial,
+}
+
+public enum MediaType
+{
+    Video,
+    Slideshow,
+}
+
+/// <summary>A post's media: one video URL, or 1–35 slideshow image URLs in order.</summary>
+public sealed record PostMedia(MediaType Type, IReadOnlyList<string> Urls)
+{
+    public bool Equals(PostMedia? other) => other is not null && Type == other.Type && Urls.SequenceEqual(other.Urls, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Type, Urls.Count);
+}
+
+/// <summary>One targeted account's publishing state.</summary>
+public sealed record AccountState(
+    string AccountId,
+    Platform Platform,
+    AccountType Type,
+    PostStatus Status,
+    DateTimeOffset? PublishedAt = null,
+    string? PublishedUrl = null,
+    string? ErrorMessage = null,
+    DateTimeOffset? LastAttemptedAt = null,
+    int Attempts = 0);
+
+/// <summary>
+/// A post. <see cref="Status"/> is never stored independently of the states: it is always
+/// <see cref="PostStatusRules.Derive"/> of them, so the two cannot disagree.
+/// </summary>
+public sealed record Post(
+    string Id,
+    string Caption,
+    PostMedia Media,
+    string? MusicUrl,
+    DateTimeOffset? ScheduledAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string? ExternalId,
+    PostStatus PrePublishStatus,
+    IReadOnlyList<AccountState> States,
+    MediaState MediaState)
+{
+    public PostStatus Status => PostStatusRules.Derive(States, PrePublishStatus);
+
+    /// <summary>When the publisher should take the post: its schedule, or at once.</summary>
+    public DateTimeOffset DueAt => ScheduledAt ?? UpdatedAt;
+}
+
+/// <summary>
+/// Whether the media pipeline has made the post's media publishable. <see cref="Version"/> changes with every new
+/// media, so a queue message for older media is recognised and ignored.
+/// </summary>
+public sealed record MediaState(string Version, bool Ready, bool NeedsRehost);
+
+public static class PostStatusRules
+{
+    /// <summary>
+    /// The post status from its account states: all posted → posted; all failed → failed; posted and failed only →
+    /// partial; any retry → retry; otherwise the pre-publish status (draft, pending or scheduled).
+    /// </summary>
+    public static PostStatus Derive(IReadOnlyList<AccountState> states, PostStatus prePublish)
+    {
+        if (states.Count > 0)
+        {
+            var posted = states.Count(s => s.Status == PostStatus.Posted);
+            var failed = states.Count(s => s.Status == PostStatus.Failed);
+            if (posted == states.Count)
+            {
+                return PostStatus.Posted;
+            }
+
+            if (failed == states.Count)
+            {
+                return PostStatus.Failed;
+            }
+
+            if (posted > 0 && posted + failed == states.Count)
+            {
+                return PostStatus.Partial;
+            }
+
+            if (states.Any(s => s.Status == PostStatus.Retry))
+            {
+                return PostStatus.Retry;
+            }
+        }
+
+        return prePublish;
+    }
+
+    public static bool CanEdit(PostStatus status) => status is PostStatus.Draft or PostStatus.Pending or PostStatus.Scheduled or PostStatus.Retry or PostStatus.Failed;
+
+    public static bool CanDelete(PostStatus status) => CanEdit(status);
+
+    public static bool CanRetry(PostStatus status) => status is PostStatus.Failed or PostStatus.Partial;
+
+    public static string ToWire(this PostStatus status) => status.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string? value, out PostStatus status) => AccountEnums.TryParseWire(value, out status);
+}

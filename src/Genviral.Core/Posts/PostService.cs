@@ -1,0 +1,143 @@
+using Genviral.Core.Accounts;
+using Genviral.Core.Tenancy;
+
+namespace Genviral.Core.Posts;
+
+/// <summary>The checked content of a post, ready to store.</summary>
+public sealed record PostContent(
+    string Caption, PostMedia Media, IReadOnlyList<PostTarget> Accounts, string? MusicUrl, PostStatus PrePublishStatus, DateTimeOffset? ScheduledAt);
+
+public enum RetryOutcome
+{
+    Retried,
+    NotFound,
+    NotRetryable,
+    NothingToRetry,
+}
+
+/// <summary>
+/// Post changes that span the posts partition, the due-time index and the media queue. The writes outside the
+/// partition happen first and are harmless on their own (their consumers re-check the post), so a crash between
+/// two writes never leaves a post that the publisher or the media pipeline cannot see.
+/// </summary>
+public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWork media, TimeProvider time)
+{
+    private const int MaxConcurrentAttempts = 8;
+
+    public async Task<CreateResult> CreateAsync(Scope scope, PostContent content, string? externalId, IdempotencyClaim? claim, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var post = new Post(
+            Guid.NewGuid().ToString(),
+            content.Caption,
+            content.Media,
+            content.MusicUrl,
+            content.ScheduledAt,
+            now,
+            now,
+            externalId,
+            content.PrePublishStatus,
+            [.. content.Accounts.Select(a => new AccountState(a.AccountId, a.Platform, a.Type, content.PrePublishStatus))],
+            NewMedia(content.Accounts));
+        return await posts.CreateAsync(scope, post, claim, () => PrepareAsync(scope, post, mediaChanged: true, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="content"/> to the post. Targets that were already posted keep their state; every other
+    /// state starts again from the new pre-publish status, so an edited failed post is published afresh.
+    /// </summary>
+    /// <exception cref="PostChangedException">The post changed since <paramref name="current"/> was read.</exception>
+    public async Task<StoredPost> UpdateAsync(Scope scope, StoredPost current, PostContent content, CancellationToken cancellationToken)
+    {
+        var old = current.Post;
+        var previous = old.States.ToDictionary(s => s.AccountId, StringComparer.OrdinalIgnoreCase);
+        var states = content.Accounts.Select(a => previous.TryGetValue(a.AccountId, out var s) && s.Status == PostStatus.Posted
+            ? s
+            : new AccountState(a.AccountId, a.Platform, a.Type, content.PrePublishStatus, Attempts: previous.TryGetValue(a.AccountId, out var p) ? p.Attempts : 0)).ToList();
+        var mediaChanged = !old.Media.Equals(content.Media) || old.MediaState.NeedsRehost != content.Accounts.Any(a => a.Type == AccountType.Byo);
+        var updated = old with
+        {
+            Caption = content.Caption,
+            Media = content.Media,
+            MusicUrl = content.MusicUrl,
+            ScheduledAt = content.ScheduledAt,
+            PrePublishStatus = content.PrePublishStatus,
+            States = states,
+            UpdatedAt = time.GetUtcNow(),
+            MediaState = mediaChanged ? NewMedia(content.Accounts) : old.MediaState,
+        };
+        await PrepareAsync(scope, updated, mediaChanged, cancellationToken);
+        var stored = await posts.UpdateAsync(scope, current, updated, cancellationToken);
+        await RemoveStaleScheduleAsync(scope, old, updated, cancellationToken);
+        return stored;
+    }
+
+    /// <summary>Deletes the post and its due-time entry.</summary>
+    /// <exception cref="PostChangedException">The post changed since <paramref name="current"/> was read.</exception>
+    public async Task DeleteAsync(Scope scope, StoredPost current, CancellationToken cancellationToken)
+    {
+        await posts.DeleteAsync(scope, current, cancellationToken);
+        await schedule.RemoveAsync(scope, current.Post.Id, current.Post.DueAt, cancellationToken);
+    }
+
+    /// <summary>Puts a failed or partial post's failed states (or only those of <paramref name="accountIds"/>) back into dispatch.</summary>
+    public async Task<RetryOutcome> RetryAsync(Scope scope, string postId, IReadOnlyCollection<string>? accountIds, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await posts.GetAsync(scope, postId, cancellationToken);
+            if (current is null)
+            {
+                return RetryOutcome.NotFound;
+            }
+
+            var old = current.Post;
+            if (!PostStatusRules.CanRetry(old.Status))
+            {
+                return RetryOutcome.NotRetryable;
+            }
+
+            var states = old.States.Select(s => s.Status == PostStatus.Failed && (accountIds is null || accountIds.Contains(s.AccountId, StringComparer.OrdinalIgnoreCase))
+                ? s with { Status = PostStatus.Retry, ErrorMessage = null, Attempts = 0 }
+                : s).ToList();
+            if (!states.Any(s => s.Status == PostStatus.Retry))
+            {
+                return RetryOutcome.NothingToRetry;
+            }
+
+            // Due at once: a retried post is published on the dispatcher's next tick.
+            var updated = old with { States = states, ScheduledAt = null, UpdatedAt = time.GetUtcNow() };
+            try
+            {
+                await PrepareAsync(scope, updated, mediaChanged: false, cancellationToken);
+                await posts.UpdateAsync(scope, current, updated, cancellationToken);
+                await RemoveStaleScheduleAsync(scope, old, updated, cancellationToken);
+                return RetryOutcome.Retried;
+            }
+            catch (PostChangedException) when (attempt < MaxConcurrentAttempts)
+            {
+                // Changed under us (a publish result, a patch): decide again on the fresh post.
+            }
+        }
+    }
+
+    private async Task PrepareAsync(Scope scope, Post post, bool mediaChanged, CancellationToken cancellationToken)
+    {
+        await schedule.AddAsync(scope, post.Id, post.DueAt, cancellationToken);
+        if (mediaChanged)
+        {
+            await media.RequestAsync(scope, post, cancellationToken);
+        }
+    }
+
+    private async Task RemoveStaleScheduleAsync(Scope scope, Post old, Post updated, CancellationToken cancellationToken)
+    {
+        if (PostSchedule.Bucket(old.DueAt) != PostSchedule.Bucket(updated.DueAt))
+        {
+            await schedule.RemoveAsync(scope, old.Id, old.DueAt, cancellationToken);
+        }
+    }
+
+    private static MediaState NewMedia(IReadOnlyList<PostTarget> accounts) =>
+        new(Guid.NewGuid().ToString("N"), Ready: false, NeedsRehost: accounts.Any(a => a.Type == AccountType.Byo));
+}

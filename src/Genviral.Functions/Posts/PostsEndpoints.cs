@@ -1,0 +1,328 @@
+using System.Text.Json;
+using Genviral.Core.Posts;
+using Genviral.Functions.Api;
+using Genviral.Functions.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Genviral.Functions.Posts;
+
+internal static class PostsEndpoints
+{
+    private const int MaxDeleteIds = 50;
+    private const int MaxRetryIds = 20;
+    private const int MaxRetryAccountIds = 10;
+    private const int MaxIdempotencyKeyLength = 255;
+    private static readonly TimeSpan IdempotencyKeyLifetime = TimeSpan.FromHours(24);
+
+    public static RouteGroupBuilder MapPosts(this RouteGroupBuilder api)
+    {
+        var posts = api.MapGroup("/posts").WithTags("Posts");
+        posts.MapPost("/", CreatePostAsync)
+            .WithName("CreatePost")
+            .WithSummary("Create a post for 1–10 accounts, published at once or at scheduled_at")
+            .WithDescription("Idempotent by external_id (for as long as the post exists) or by the Idempotency-Key header (24 hours): " +
+                "a replay answers 200 with duplicate: true; the same key with a different body answers 409 create_failed.")
+            .Accepts<CreatePostRequest>("application/json")
+            .Produces<Envelope<PostWriteResponse>>(StatusCodes.Status201Created)
+            .ProducesErrors(400, 409, 413, 415, 422)
+            .WithFaultCode(ErrorCodes.CreateFailed);
+        posts.MapGet("/", ListPostsAsync)
+            .WithName("ListPosts")
+            .WithSummary("List posts newest first, with status counts for the whole scope")
+            .WithDescription("Page with offset (pass a fixed until for a stable walk while posts are being added) or with next_cursor.")
+            .ProducesErrors(400)
+            .WithFaultCode(ErrorCodes.ListFailed);
+        posts.MapGet("/{id}", GetPostAsync)
+            .WithName("GetPost")
+            .WithSummary("One post with its per-account states; the ETag header guards a later PATCH")
+            .ProducesErrors(404)
+            .WithFaultCode(ErrorCodes.GetFailed);
+        posts.MapPatch("/{id}", UpdatePostAsync)
+            .WithName("UpdatePost")
+            .WithSummary("Change caption, media, accounts, scheduled_at or music_url of an editable post")
+            .Accepts<UpdatePostRequest>("application/json")
+            .ProducesErrors(400, 404, 409, 412, 413, 415, 422)
+            .WithFaultCode(ErrorCodes.UpdateFailed);
+        posts.MapPost("/delete", DeletePostsAsync)
+            .WithName("DeletePosts")
+            .WithSummary("Delete up to 50 posts; posted and partial posts are blocked")
+            .Accepts<DeletePostsRequest>("application/json")
+            .ProducesErrors(400, 413, 415, 422)
+            .WithFaultCode(ErrorCodes.BulkDeleteFailed);
+        posts.MapPost("/retry", RetryPostsAsync)
+            .WithName("RetryPosts")
+            .WithSummary("Put the failed accounts of up to 20 failed or partial posts back into publishing")
+            .Accepts<RetryPostsRequest>("application/json")
+            .ProducesErrors(400, 413, 415, 422)
+            .WithFaultCode(ErrorCodes.RetryFailed);
+        return api;
+    }
+
+    private static async Task<Results<Created<Envelope<PostWriteResponse>>, Ok<Envelope<PostWriteResponse>>, ApiError>> CreatePostAsync(
+        HttpRequest http, Caller caller, JsonBody json, PostValidation validation, PostService service, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, bodyError) = await json.ReadObjectAsync(http, StatusCodes.Status422UnprocessableEntity, cancellationToken);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        var request = PostRequest.Parse(body);
+        var (content, error) = await validation.CheckAsync(caller.Scope, request, null, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var externalId = request.ExternalId.Value;
+        IdempotencyClaim? claim = null;
+        if (externalId is not null)
+        {
+            claim = new IdempotencyClaim(true, externalId, request.Fingerprint(), null);
+        }
+        else if (http.Headers["Idempotency-Key"] is { Count: > 0 } header)
+        {
+            if (header.Count > 1 || header[0] is not { Length: > 0 and <= MaxIdempotencyKeyLength } key)
+            {
+                return new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "Idempotency-Key must be one value of 1 to 255 characters",
+                    [new("Idempotency-Key", "Invalid header")]);
+            }
+
+            claim = new IdempotencyClaim(false, key, request.Fingerprint(), time.GetUtcNow() + IdempotencyKeyLifetime);
+        }
+
+        var result = await service.CreateAsync(caller.Scope, content!, externalId, claim, cancellationToken);
+        return result.Outcome switch
+        {
+            CreateOutcome.Created => TypedResults.Created(
+                $"{ApiRoutes.Base}/posts/{result.Post!.Post.Id}",
+                ApiJson.Envelope(result.Post.Post.Status == PostStatus.Scheduled ? "Post scheduled" : "Post created", result.Post.Post.ToWriteResponse(), StatusCodes.Status201Created)),
+            CreateOutcome.Duplicate => TypedResults.Ok(ApiJson.Envelope("Post already exists", result.Post!.Post.ToWriteResponse(duplicate: true))),
+            _ => new ApiError(StatusCodes.Status409Conflict, ErrorCodes.CreateFailed, "This idempotency key was already used for a different post"),
+        };
+    }
+
+    private static async Task<Results<Ok<Envelope<PostListResponse>>, ApiError>> ListPostsAsync(HttpRequest http, Caller caller, PostStore posts, CancellationToken cancellationToken)
+    {
+        var (query, error) = PostListQuery.Parse(http.Query);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var pageTask = posts.ListAsync(caller.Scope, query!.Status, query.Since, query.Until, query.AfterRowKey, query.Offset, query.Limit, cancellationToken);
+        var summaryTask = posts.GetSummaryAsync(caller.Scope, cancellationToken);
+        var page = await pageTask;
+        var summary = await summaryTask;
+        var data = new PostListResponse(summary.ToResponse(), [.. page.Posts.Select(p => p.ToResponse())], PostListQuery.EncodeCursor(page.LastRowKey));
+        return TypedResults.Ok(ApiJson.Envelope("Posts retrieved", data));
+    }
+
+    private static async Task<Results<Ok<Envelope<PostResponse>>, ApiError>> GetPostAsync(
+        string id, HttpResponse http, Caller caller, PostStore posts, CancellationToken cancellationToken)
+    {
+        var stored = await posts.GetAsync(caller.Scope, id, cancellationToken);
+        if (stored is null)
+        {
+            return ApiError.NotFound("Post not found");
+        }
+
+        http.Headers.ETag = stored.ETag.ToString();
+        return TypedResults.Ok(ApiJson.Envelope("Post retrieved", stored.Post.ToResponse()));
+    }
+
+    private static async Task<Results<Ok<Envelope<PostWriteResponse>>, ApiError>> UpdatePostAsync(
+        string id, HttpRequest http, Caller caller, JsonBody json, PostValidation validation, PostStore posts, PostService service, CancellationToken cancellationToken)
+    {
+        var (body, bodyError) = await json.ReadObjectAsync(http, StatusCodes.Status422UnprocessableEntity, cancellationToken);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        var request = PostRequest.Parse(body);
+        if (request.ExternalId.Present || body.TryGetProperty("externalId", out _))
+        {
+            return new ApiError(StatusCodes.Status409Conflict, ErrorCodes.ExternalIdImmutable, "external_id cannot be changed after creation");
+        }
+
+        if (!request.HasContentField && request.ShapeIssues.Count == 0)
+        {
+            return new ApiError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.InvalidPayload,
+                "Give at least one of caption, media, accounts, scheduled_at, music_url");
+        }
+
+        var ifMatch = http.Headers.IfMatch.ToString();
+        while (true)
+        {
+            var current = await posts.GetAsync(caller.Scope, id, cancellationToken);
+            if (current is null)
+            {
+                return ApiError.NotFound("Post not found");
+            }
+
+            if (ifMatch.Length > 0 && ifMatch != "*" && ifMatch != current.ETag.ToString())
+            {
+                return new ApiError(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed, "The post changed since you read it (If-Match does not match its ETag)");
+            }
+
+            if (!PostStatusRules.CanEdit(current.Post.Status))
+            {
+                return new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, $"A {current.Post.Status.ToWire()} post cannot be edited",
+                    [new("status", $"Post is {current.Post.Status.ToWire()}")]);
+            }
+
+            var (content, error) = await validation.CheckAsync(caller.Scope, request, current.Post, cancellationToken);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            try
+            {
+                var updated = await service.UpdateAsync(caller.Scope, current, content!, cancellationToken);
+                http.HttpContext.Response.Headers.ETag = updated.ETag.ToString();
+                return TypedResults.Ok(ApiJson.Envelope("Post updated", updated.Post.ToWriteResponse()));
+            }
+            catch (PostChangedException) when (ifMatch.Length == 0)
+            {
+                // Another change won the race; apply this one on top of it rather than losing either.
+            }
+            catch (PostChangedException)
+            {
+                return new ApiError(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed, "The post changed since you read it (If-Match does not match its ETag)");
+            }
+        }
+    }
+
+    private static async Task<Results<Ok<Envelope<DeletePostsResponse>>, ApiError>> DeletePostsAsync(
+        HttpRequest http, Caller caller, JsonBody json, PostStore posts, PostService service, CancellationToken cancellationToken)
+    {
+        var (body, bodyError) = await json.ReadObjectAsync(http, StatusCodes.Status422UnprocessableEntity, cancellationToken);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        var (ids, idsError) = ReadIds(body, ["postIds", "post_ids"], MaxDeleteIds, tooMany: new ApiError(
+            StatusCodes.Status400BadRequest, ErrorCodes.TooManyPostIds, $"At most {MaxDeleteIds} post ids per request"));
+        if (idsError is not null)
+        {
+            return idsError;
+        }
+
+        var deleted = new List<string>();
+        var blocked = new List<BlockedStatus>();
+        var skipped = new List<string>();
+        var errors = new Dictionary<string, string>();
+        foreach (var id in ids!)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var current = await posts.GetAsync(caller.Scope, id, cancellationToken);
+                if (current is null)
+                {
+                    skipped.Add(id);
+                    break;
+                }
+
+                if (!PostStatusRules.CanDelete(current.Post.Status))
+                {
+                    blocked.Add(new BlockedStatus(id, current.Post.Status.ToWire()));
+                    break;
+                }
+
+                try
+                {
+                    await service.DeleteAsync(caller.Scope, current, cancellationToken);
+                    deleted.Add(id);
+                    break;
+                }
+                catch (PostChangedException) when (attempt < 3)
+                {
+                    // Its status may have moved (a publish finished): decide again.
+                }
+                catch (PostChangedException)
+                {
+                    errors[id] = "Post is changing; try again";
+                    break;
+                }
+            }
+        }
+
+        return TypedResults.Ok(ApiJson.Envelope("Posts deleted", new DeletePostsResponse(deleted, blocked, skipped, errors.Count > 0 ? errors : null)));
+    }
+
+    private static async Task<Results<Ok<Envelope<RetryPostsResponse>>, ApiError>> RetryPostsAsync(
+        HttpRequest http, Caller caller, JsonBody json, PostService service, CancellationToken cancellationToken)
+    {
+        var (body, bodyError) = await json.ReadObjectAsync(http, StatusCodes.Status422UnprocessableEntity, cancellationToken);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        var tooMany = new ApiError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.InvalidPayload, $"post_ids takes 1 to {MaxRetryIds} ids");
+        var (ids, idsError) = ReadIds(body, ["post_ids", "postIds"], MaxRetryIds, tooMany);
+        if (idsError is not null)
+        {
+            return idsError;
+        }
+
+        IReadOnlyList<string>? accountIds = null;
+        if (body.TryGetProperty("account_ids", out _) || body.TryGetProperty("accountIds", out _))
+        {
+            var (accounts, accountsError) = ReadIds(body, ["account_ids", "accountIds"], MaxRetryAccountIds,
+                new ApiError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.InvalidPayload, $"account_ids takes 1 to {MaxRetryAccountIds} ids"));
+            if (accountsError is not null)
+            {
+                return accountsError;
+            }
+
+            accountIds = accounts;
+        }
+
+        var retried = new List<string>();
+        var failed = new List<string>();
+        var errors = new Dictionary<string, string>();
+        foreach (var id in ids!)
+        {
+            var outcome = await service.RetryAsync(caller.Scope, id, accountIds, cancellationToken);
+            if (outcome == RetryOutcome.Retried)
+            {
+                retried.Add(id);
+                continue;
+            }
+
+            failed.Add(id);
+            errors[id] = outcome switch
+            {
+                RetryOutcome.NotFound => "Post not found",
+                RetryOutcome.NotRetryable => "Only failed or partial posts can be retried",
+                _ => "No failed accounts to retry",
+            };
+        }
+
+        return TypedResults.Ok(ApiJson.Envelope("Posts queued for retry", new RetryPostsResponse(retried.Count, retried, failed, errors.Count > 0 ? errors : null)));
+    }
+
+    /// <summary>An id list under one of <paramref name="names"/>: strings only, duplicates removed, 1 to <paramref name="max"/>.</summary>
+    private static (IReadOnlyList<string>? Ids, ApiError? Error) ReadIds(JsonElement body, string[] names, int max, ApiError tooMany)
+    {
+        var name = names.FirstOrDefault(n => body.TryGetProperty(n, out _));
+        if (name is null || body.GetProperty(name) is not { ValueKind: JsonValueKind.Array } array
+            || array.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(e.GetString())))
+        {
+            return (null, new ApiError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.InvalidPayload, $"{names[0]} must be an array of id strings",
+                [new(name ?? names[0], "Expected an array of strings")]));
+        }
+
+        var ids = array.EnumerateArray().Select(e => e.GetString()!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (ids.Count == 0)
+        {
+            return (null, new ApiError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.InvalidPayload, $"{names[0]} must not be empty", [new(name, "Empty")]));
+        }
+
+        return ids.Count > max ? (null, tooMany) : (ids, null);
+    }
+}
