@@ -35,9 +35,21 @@ internal static class OpenApiSetup
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiresApiKeyMetadata>().Any())
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<RequiresApiKeyMetadata>().Any())
                 {
                     operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
+                }
+
+                foreach (var example in metadata.OfType<OpenApiExampleMetadata>())
+                {
+                    var content = example.Status is null
+                        ? operation.RequestBody?.Content
+                        : operation.Responses?.TryGetValue(example.Status.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) == true ? response.Content : null;
+                    if (content?.TryGetValue("application/json", out var media) == true)
+                    {
+                        media.Example = JsonNode.Parse(example.Json);
+                    }
                 }
 
                 return Task.CompletedTask;
@@ -54,6 +66,10 @@ internal static class OpenApiSetup
             });
         });
 
+    /// <summary>Adds an example to the operation's request body (no status) or to the response with that status.</summary>
+    public static TBuilder WithExample<TBuilder>(this TBuilder builder, int? status, [System.Diagnostics.CodeAnalysis.StringSyntax("Json")] string json)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new OpenApiExampleMetadata(status, json));
+
     public static IEndpointRouteBuilder MapApiDocument(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi(ApiRoutes.OpenApiPattern);
@@ -63,3 +79,6 @@ internal static class OpenApiSetup
         return app;
     }
 }
+
+/// <summary>An example body for the OpenAPI document: the request's when <see cref="Status"/> is null.</summary>
+internal sealed record OpenApiExampleMetadata(int? Status, string Json);

@@ -24,6 +24,23 @@ internal static class PostsEndpoints
                 "a replay answers 200 with duplicate: true; the same key with a different body answers 409 create_failed.")
             .Accepts<CreatePostRequest>("application/json")
             .Produces<Envelope<PostWriteResponse>>(StatusCodes.Status201Created)
+            .WithExample(null, """
+                {"caption": "New drop 🔥 #launch", "accounts": [{"id": "0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11"}],
+                 "media": {"type": "video", "url": "https://cdn.example.com/launch.mp4"},
+                 "scheduled_at": "2026-12-01T15:00:00Z", "external_id": "campaign-42-tiktok"}
+                """)
+            .WithExample(201, """
+                {"ok": true, "code": 201, "message": "Post scheduled",
+                 "data": {"id": "5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "status": "scheduled", "scheduled_at": "2026-12-01T15:00:00.000Z"}}
+                """)
+            .WithExample(200, """
+                {"ok": true, "code": 200, "message": "Post already exists",
+                 "data": {"id": "5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "status": "scheduled", "scheduled_at": "2026-12-01T15:00:00.000Z", "duplicate": true}}
+                """)
+            .WithExample(400, """
+                {"ok": false, "code": 400, "message": "Caption is 2301 characters; account 0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11 (tiktok byo) allows 2200",
+                 "error_code": "validation_failed", "issues": [{"field": "caption", "message": "Caption is 2301 characters; account 0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11 (tiktok byo) allows 2200"}]}
+                """)
             .ProducesErrors(400, 409, 413, 415, 422)
             .WithFaultCode(ErrorCodes.CreateFailed);
         posts.MapGet("/", ListPostsAsync)
@@ -31,6 +48,16 @@ internal static class PostsEndpoints
             .WithSummary("List posts newest first, with status counts for the whole scope")
             .WithDescription("Page with offset (pass a fixed until for a stable walk while posts are being added) or with next_cursor.")
             .ProducesErrors(400)
+            .WithExample(200, """
+                {"ok": true, "code": 200, "message": "Posts retrieved",
+                 "data": {"summary": {"total": 3, "pending": 2, "published": 1, "by_status": {"draft": 0, "pending": 1, "scheduled": 1, "retry": 0, "posted": 1, "failed": 0, "partial": 0}},
+                          "posts": [{"id": "5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "caption": "New drop", "status": "scheduled", "scheduled_at": "2026-12-01T15:00:00.000Z",
+                                     "created_at": "2026-11-23T12:05:11.205Z", "updated_at": "2026-11-23T12:05:11.205Z", "external_id": "campaign-42-tiktok",
+                                     "media": {"type": "video", "url": "https://cdn.example.com/launch.mp4"}, "music_url": null,
+                                     "accounts": {"total": 1, "states": [{"account_id": "0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11", "status": "scheduled", "published_at": null,
+                                                  "published_url": null, "error_message": null, "last_attempted_at": null, "attempts": 0}]}}],
+                          "next_cursor": "djE6Y3JlYXRlZHwy"}}
+                """)
             .WithFaultCode(ErrorCodes.ListFailed);
         posts.MapGet("/{id}", GetPostAsync)
             .WithName("GetPost")
@@ -41,18 +68,26 @@ internal static class PostsEndpoints
             .WithName("UpdatePost")
             .WithSummary("Change caption, media, accounts, scheduled_at or music_url of an editable post")
             .Accepts<UpdatePostRequest>("application/json")
+            .WithExample(null, """{"caption": "Updated caption", "scheduled_at": null}""")
             .ProducesErrors(400, 404, 409, 412, 413, 415, 422)
             .WithFaultCode(ErrorCodes.UpdateFailed);
         posts.MapPost("/delete", DeletePostsAsync)
             .WithName("DeletePosts")
             .WithSummary("Delete up to 50 posts; posted and partial posts are blocked")
             .Accepts<DeletePostsRequest>("application/json")
+            .WithExample(null, """{"postIds": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "9a8b7c6d-0000-4000-8000-000000000001"]}""")
+            .WithExample(200, """
+                {"ok": true, "code": 200, "message": "Posts deleted",
+                 "data": {"deletedIds": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c"], "blockedStatuses": [{"id": "9a8b7c6d-0000-4000-8000-000000000001", "status": "posted"}], "skipped": []}}
+                """)
             .ProducesErrors(400, 413, 415, 422)
             .WithFaultCode(ErrorCodes.BulkDeleteFailed);
         posts.MapPost("/retry", RetryPostsAsync)
             .WithName("RetryPosts")
             .WithSummary("Put the failed accounts of up to 20 failed or partial posts back into publishing")
             .Accepts<RetryPostsRequest>("application/json")
+            .WithExample(null, """{"post_ids": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c"], "account_ids": ["0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11"]}""")
+            .WithExample(200, """{"ok": true, "code": 200, "message": "Posts queued for retry", "data": {"retried": 1, "ids": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c"], "failed": []}}""")
             .ProducesErrors(400, 413, 415, 422)
             .WithFaultCode(ErrorCodes.RetryFailed);
         return api;

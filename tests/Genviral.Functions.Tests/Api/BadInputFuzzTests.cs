@@ -13,7 +13,8 @@ public sealed class BadInputFuzzTests(ApiFactory factory) : IClassFixture<ApiFac
         "/", "/health", "/api/partner/v1/accounts", "/api/partner/v1/subscription", "/api/partner/v1/accounts?x=%ZZ",
         "/api/partner/v1/%2e%2e/accounts", "/api/partner/v1/accounts/../subscription", "/api/partner/v1/" + new string('a', 3000),
         "/api/partner/v1/accounts?" + string.Join('&', Enumerable.Range(0, 200).Select(i => $"k{i}=v")),
-        "/RecordKeyUsage",
+        "/RecordKeyUsage", "/api/partner/v1/posts", "/api/partner/v1/posts/delete", "/api/partner/v1/posts/retry",
+        "/api/partner/v1/posts/" + Guid.NewGuid(), "/api/partner/v1/posts/not-a-guid", "/api/partner/v1/posts?limit=abc&cursor=%00",
     ];
 
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -24,7 +25,14 @@ public sealed class BadInputFuzzTests(ApiFactory factory) : IClassFixture<ApiFac
         "Bearer gva_live_0123456789ab." + new string('A', 43),
     ];
 
-    private static readonly string[] Bodies = ["", "{", "null", "[1,2]", "\"text\"", "{\"a\":" + new string('[', 200) + new string(']', 200) + "}", "\u0000\u0001binary"];
+    private static readonly string[] Bodies =
+    [
+        "", "{", "null", "[1,2]", "\"text\"", "{\"a\":" + new string('[', 200) + new string(']', 200) + "}", "\u0000\u0001binary",
+        "{\"caption\":null,\"accounts\":[{}],\"media\":{\"type\":\"video\",\"url\":null}}",
+        "{\"caption\":\"x\",\"accounts\":[{\"id\":\"\u0000\"}],\"media\":{\"type\":\"slideshow\",\"urls\":[null]},\"scheduled_at\":12}",
+        "{\"postIds\":[null,{},[]],\"post_ids\":7,\"account_ids\":\"x\"}",
+        "{\"caption\":\"x\",\"scheduled_at\":\"9999-12-31T23:59:59+14:00\",\"external_id\":{}}",
+    ];
 
     [Fact]
     public async Task AnyMalformedRequest_IsAnsweredWithAnEnvelopeAndNever5xx()
@@ -33,7 +41,7 @@ public sealed class BadInputFuzzTests(ApiFactory factory) : IClassFixture<ApiFac
         using var client = factory.CreateClient();
         var random = new Random(20261123);
         var tokens = Tokens.Append("Bearer " + tenant.Token).ToArray();
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 600; i++)
         {
             var method = Methods[random.Next(Methods.Length)];
             using var request = new HttpRequestMessage(new HttpMethod(method), Paths[random.Next(Paths.Length)]);

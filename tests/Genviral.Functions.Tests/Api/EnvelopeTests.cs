@@ -90,6 +90,38 @@ public sealed class EnvelopeTests(ApiFactory factory) : IClassFixture<ApiFactory
     }
 
     [Fact]
+    public async Task GetOpenApi_DescribesEveryPostsOperationWithExamples()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/api/partner/v1/openapi.json", TestContext.Current.CancellationToken);
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var paths = document.RootElement.GetProperty("paths");
+        var operations = new[]
+        {
+            ("/api/partner/v1/posts", "post", "CreatePost"), ("/api/partner/v1/posts", "get", "ListPosts"), ("/api/partner/v1/posts/{id}", "get", "GetPost"),
+            ("/api/partner/v1/posts/{id}", "patch", "UpdatePost"), ("/api/partner/v1/posts/delete", "post", "DeletePosts"), ("/api/partner/v1/posts/retry", "post", "RetryPosts"),
+        };
+        foreach (var (path, method, name) in operations)
+        {
+            Assert.Equal(name, paths.GetProperty(path).GetProperty(method).GetProperty("operationId").GetString());
+        }
+
+        var create = paths.GetProperty("/api/partner/v1/posts").GetProperty("post");
+        var requestExample = create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        Assert.Equal("video", requestExample.GetProperty("media").GetProperty("type").GetString());
+        Assert.Equal("validation_failed", create.GetProperty("responses").GetProperty("400").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("error_code").GetString());
+        Assert.True(create.GetProperty("responses").TryGetProperty("409", out _));
+        var codes = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("ErrorEnvelope").GetProperty("properties")
+            .GetProperty("error_code").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("too_many_post_ids", codes);
+        Assert.Contains("external_id_immutable", codes);
+        Assert.Contains("precondition_failed", codes);
+    }
+
+    [Fact]
     public async Task GetDocs_ServesTheReferencePage()
     {
         using var client = factory.CreateClient();
