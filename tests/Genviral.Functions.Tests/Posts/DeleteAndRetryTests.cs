@@ -84,14 +84,10 @@ public sealed class DeleteAndRetryTests(ApiFactory factory) : PostsTestBase(fact
     [Fact]
     public async Task RetryPosts_FailedAndPartial_ResetsOnlyFailedStates()
     {
-        var tenant = await Factory.CreateTenantAsync();
-        var a = await Factory.AddAccountAsync(tenant);
-        var b = await Factory.AddAccountAsync(tenant);
-        using var client = Factory.CreateClient(tenant.Token);
-        var two = VideoPost(a.Id);
-        two["accounts"] = new JsonArray(new JsonObject { ["id"] = a.Id }, new JsonObject { ["id"] = b.Id });
+        var (tenant, client, a, b) = await TenantWithTwoAccountsAsync();
+        using var ownedClient = client;
         var failed = await CreateAsync(client, VideoPost(a.Id));
-        var partial = await CreateAsync(client, two);
+        var partial = await CreateAsync(client, TwoAccountPost(a.Id, b.Id));
         var pending = await CreateAsync(client, VideoPost(a.Id));
         await SetStatesAsync(tenant, failed, PostStatus.Failed);
         await SetStatesAsync(tenant, partial, PostStatus.Posted, PostStatus.Failed);
@@ -118,13 +114,9 @@ public sealed class DeleteAndRetryTests(ApiFactory factory) : PostsTestBase(fact
     [Fact]
     public async Task RetryPosts_AccountIds_ResetsOnlyThoseAndOmitsErrorsWhenAllSucceed()
     {
-        var tenant = await Factory.CreateTenantAsync();
-        var a = await Factory.AddAccountAsync(tenant);
-        var b = await Factory.AddAccountAsync(tenant);
-        using var client = Factory.CreateClient(tenant.Token);
-        var body = VideoPost(a.Id);
-        body["accounts"] = new JsonArray(new JsonObject { ["id"] = a.Id }, new JsonObject { ["id"] = b.Id });
-        var id = await CreateAsync(client, body);
+        var (tenant, client, a, b) = await TenantWithTwoAccountsAsync();
+        using var ownedClient = client;
+        var id = await CreateAsync(client, TwoAccountPost(a.Id, b.Id));
         await SetStatesAsync(tenant, id, PostStatus.Failed, PostStatus.Failed);
 
         using var response = await PostJsonAsync(client, RetryPath, new JsonObject { ["post_ids"] = new JsonArray(id), ["account_ids"] = new JsonArray(b.Id) });

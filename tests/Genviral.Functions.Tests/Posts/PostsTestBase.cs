@@ -25,6 +25,22 @@ public abstract class PostsTestBase(ApiFactory factory)
         return (tenant, Factory.CreateClient(tenant.Token), account);
     }
 
+    /// <summary>A tenant with two accounts and a client; <see cref="TwoAccountPost"/> makes a body targeting both.</summary>
+    internal async Task<(Tenant Tenant, HttpClient Client, SocialAccount A, SocialAccount B)> TenantWithTwoAccountsAsync()
+    {
+        var tenant = await Factory.CreateTenantAsync();
+        var a = await Factory.AddAccountAsync(tenant);
+        var b = await Factory.AddAccountAsync(tenant);
+        return (tenant, Factory.CreateClient(tenant.Token), a, b);
+    }
+
+    protected static JsonObject TwoAccountPost(string a, string b)
+    {
+        var body = VideoPost(a);
+        body["accounts"] = new JsonArray(new JsonObject { ["id"] = a }, new JsonObject { ["id"] = b });
+        return body;
+    }
+
     protected static JsonObject VideoPost(string accountId, string caption = "Hello world", string url = "https://cdn.example.com/clip.mp4") => new()
     {
         ["caption"] = caption,

@@ -110,13 +110,9 @@ public sealed class UpdatePostTests(ApiFactory factory) : PostsTestBase(factory)
     [InlineData(PostStatus.Partial)]
     public async Task UpdatePost_PublishedStatus_Returns400ValidationFailed(PostStatus status)
     {
-        var tenant = await Factory.CreateTenantAsync();
-        var a = await Factory.AddAccountAsync(tenant);
-        var b = await Factory.AddAccountAsync(tenant);
-        using var client = Factory.CreateClient(tenant.Token);
-        var body = VideoPost(a.Id);
-        body["accounts"] = new JsonArray(new JsonObject { ["id"] = a.Id }, new JsonObject { ["id"] = b.Id });
-        var id = await CreateAsync(client, body);
+        var (tenant, client, a, b) = await TenantWithTwoAccountsAsync();
+        using var ownedClient = client;
+        var id = await CreateAsync(client, TwoAccountPost(a.Id, b.Id));
         await SetStatesAsync(tenant, id, PostStatus.Posted, status == PostStatus.Posted ? PostStatus.Posted : PostStatus.Failed);
 
         using var response = await PatchJsonAsync(client, id, new JsonObject { ["caption"] = "edit" });
