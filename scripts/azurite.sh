@@ -40,9 +40,13 @@ start_azurite() {
   done
 }
 
+# Azurite sometimes hangs while closing its servers; give it ten seconds to save and exit, then end it.
 stop_azurite() {
   if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
     kill "$AZURITE_PID" 2>/dev/null
+    (sleep 10; kill -9 "$AZURITE_PID" 2>/dev/null) &
+    local watchdog=$!
     wait "$AZURITE_PID" 2>/dev/null || true
+    kill "$watchdog" 2>/dev/null || true
   fi
 }
