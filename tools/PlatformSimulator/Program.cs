@@ -1,0 +1,4 @@
+using Genviral.PlatformSimulator;
+
+var app = SimulatorApp.Build(args);
+await app.RunAsync();
