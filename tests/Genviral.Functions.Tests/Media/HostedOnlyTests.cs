@@ -63,5 +63,6 @@ public sealed class HostedOnlyTests(MediaFactory factory) : MediaTestBase(factor
         Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
 
         await AssertFailedAsync(tenant, created.Post.Id, "media_unreachable");
+        Assert.Contains("not a public address", (await ReadAsync(tenant, created.Post.Id)).Post.States[0].ErrorMessage, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
+using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Media;
 
@@ -24,8 +25,6 @@ public sealed class SsrfTests(MediaFactory factory) : MediaTestBase(factory), IC
         "http://[fd00:ec2::254]/latest/meta-data/",
         "http://[fe80::1]/clip.mp4",
         "http://[::ffff:10.0.0.1]/clip.mp4",
-        "ftp://example.com/clip.mp4",
-        "file:///etc/passwd",
     ];
 
     [Theory]
@@ -36,7 +35,20 @@ public sealed class SsrfTests(MediaFactory factory) : MediaTestBase(factory), IC
 
         Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
 
+        await AssertRefusedAsync(tenant, created.Post.Id);
+    }
+
+    [Theory]
+    [InlineData("ftp://example.com/clip.mp4")]
+    [InlineData("file:///etc/passwd")]
+    public async Task OtherScheme_FailsThePostWithoutFetching(string url)
+    {
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+
+        Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
+
         await AssertFailedAsync(tenant, created.Post.Id, "media_unreachable");
+        Assert.Contains("only http and https", (await ReadAsync(tenant, created.Post.Id)).Post.States[0].ErrorMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +60,7 @@ public sealed class SsrfTests(MediaFactory factory) : MediaTestBase(factory), IC
 
         Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
 
-        await AssertFailedAsync(tenant, created.Post.Id, "media_unreachable");
+        await AssertRefusedAsync(tenant, created.Post.Id);
         Assert.Empty(Source.Requests(url));
     }
 
@@ -77,7 +89,7 @@ public sealed class SsrfTests(MediaFactory factory) : MediaTestBase(factory), IC
 
         Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
 
-        await AssertFailedAsync(tenant, created.Post.Id, "media_unreachable");
+        await AssertRefusedAsync(tenant, created.Post.Id);
         Assert.Single(Source.Requests(url));
     }
 
@@ -90,7 +102,7 @@ public sealed class SsrfTests(MediaFactory factory) : MediaTestBase(factory), IC
 
         Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
 
-        await AssertFailedAsync(tenant, created.Post.Id, "media_unreachable");
+        await AssertRefusedAsync(tenant, created.Post.Id);
         Assert.Empty(Source.Requests(real));
     }
 
@@ -103,5 +115,12 @@ public sealed class SsrfTests(MediaFactory factory) : MediaTestBase(factory), IC
 
         var post = (await ReadAsync(tenant, created.Post.Id)).Post;
         Assert.DoesNotContain("secret", post.States[0].ErrorMessage, StringComparison.Ordinal);
+    }
+
+    /// <summary>Failed because the address was refused, not because whatever answered there said no.</summary>
+    private async Task AssertRefusedAsync(Tenant tenant, string postId)
+    {
+        await AssertFailedAsync(tenant, postId, "media_unreachable");
+        Assert.Contains("not a public address", (await ReadAsync(tenant, postId)).Post.States[0].ErrorMessage, StringComparison.Ordinal);
     }
 }
