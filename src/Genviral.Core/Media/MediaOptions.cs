@@ -22,7 +22,10 @@ public sealed class MediaOptions
     /// <summary>Longest wait for a TCP connection to a source.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Longest time one file may take, redirects, headers and body included.</summary>
+    /// <summary>
+    /// Longest time fetching one post's media may take, every file, redirect, header and body included. Below the
+    /// host's functionTimeout (10 minutes), so the last attempt can still record the failure.
+    /// </summary>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>

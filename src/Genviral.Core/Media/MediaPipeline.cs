@@ -1,6 +1,7 @@
 using Genviral.Core.Posts;
 using Genviral.Core.Tenancy;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Genviral.Core.Media;
 
@@ -21,7 +22,7 @@ public enum MediaOutcome
 /// only), then marks the media ready or the post failed, in one ETag-guarded write. A message for a post that is
 /// gone, or for media that has since been replaced or already handled, changes nothing, so redelivery is harmless.
 /// </summary>
-public sealed partial class MediaPipeline(PostStore posts, MediaRehoster rehoster, ILogger<MediaPipeline> logger)
+public sealed partial class MediaPipeline(PostStore posts, MediaRehoster rehoster, IOptions<MediaOptions> options, ILogger<MediaPipeline> logger)
 {
     private const int MaxConcurrentWrites = 8;
 
@@ -47,13 +48,13 @@ public sealed partial class MediaPipeline(PostStore posts, MediaRehoster rehoste
         IReadOnlyList<string>? blobs;
         try
         {
-            blobs = await FetchAsync(scope, current!.Post, cancellationToken);
+            blobs = await FetchWithinDeadlineAsync(scope, current!.Post, cancellationToken);
         }
         catch (MediaFailureException e)
         {
             return await FinishAsync(scope, message, current!, e.ErrorMessage, null, cancellationToken);
         }
-        catch (Exception e) when (isLastAttempt && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (isLastAttempt && !cancellationToken.IsCancellationRequested)
         {
             var reason = MediaFailureException.ErrorCode(MediaFailureReason.Unreachable) + ": " + e.Message;
             await FinishAsync(scope, message, current!, reason, null, cancellationToken);
@@ -61,6 +62,24 @@ public sealed partial class MediaPipeline(PostStore posts, MediaRehoster rehoste
         }
 
         return await FinishAsync(scope, message, current!, null, blobs, cancellationToken);
+    }
+
+    /// <summary>
+    /// All of the post's files within <see cref="MediaOptions.FetchTimeout"/>, which stays under the Functions host's
+    /// functionTimeout so that even a last attempt that runs out of time still gets to fail the post.
+    /// </summary>
+    private async Task<IReadOnlyList<string>?> FetchWithinDeadlineAsync(Scope scope, Post post, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.FetchTimeout);
+        try
+        {
+            return await FetchAsync(scope, post, deadline.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"fetching the media took longer than {options.Value.FetchTimeout}", e);
+        }
     }
 
     private async Task<IReadOnlyList<string>?> FetchAsync(Scope scope, Post post, CancellationToken cancellationToken)

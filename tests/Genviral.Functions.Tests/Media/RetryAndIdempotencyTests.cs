@@ -135,6 +135,23 @@ public sealed class RetryAndIdempotencyTests(MediaFactory factory) : MediaTestBa
     }
 
     [Fact]
+    public async Task EditingAPostWhoseMediaFailed_RequestsTheSameMediaAgain()
+    {
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [Source.Status(404)]);
+        Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
+        var failed = await ReadAsync(tenant, created.Post.Id);
+        var content = new PostContent("new caption", failed.Post.Media, [.. failed.Post.States.Select(PostTarget.From)], null, PostStatus.Pending, null);
+
+        var edited = await PostService.UpdateAsync(tenant.Scope, failed, content, Ct);
+
+        Assert.Equal(PostStatus.Pending, edited.Post.Status);
+        Assert.NotEqual(failed.Post.MediaState.Version, edited.Post.MediaState.Version);
+        Assert.False(edited.Post.MediaState.Failed);
+        var queued = await Factory.Storage.Queue(Genviral.Core.Storage.StorageNames.MediaRehostQueue).PeekMessagesAsync(32, Ct);
+        Assert.Contains(queued.Value, m => m.Body.ToString().Contains(edited.Post.MediaState.Version, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RetryingAPostWhoseMediaFailed_RequestsTheMediaAgain()
     {
         var bytes = Mp4(3000);
