@@ -83,6 +83,7 @@ var queueNames = [
 ]
 var containerNames = [
   'locks'
+  'media'
 ]
 // Flex Consumption pulls the app package from this container (functionAppConfig.deployment.storage).
 var deploymentContainerName = 'app-package'

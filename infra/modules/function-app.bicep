@@ -182,6 +182,32 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'ApiKeys__LastUsedInterval'
           value: '00:01:00'
         }
+        // Media pipeline. No private host may be fetched in Azure: the allow-list exists for tests and the local demo.
+        {
+          name: 'Media__AllowedPrivateHosts'
+          value: ''
+        }
+        {
+          name: 'Media__MaxVideoBytes'
+          value: '104857600'
+        }
+        {
+          name: 'Media__MaxImageBytes'
+          value: '5242880'
+        }
+        {
+          name: 'Media__ConnectTimeout'
+          value: '00:00:10'
+        }
+        {
+          name: 'Media__FetchTimeout'
+          value: '00:05:00'
+        }
+        {
+          // A user-delegation SAS lives at most seven days.
+          name: 'Media__SasValidity'
+          value: '7.00:00:00'
+        }
       ]
     }
   }

@@ -1,5 +1,6 @@
 using Genviral.Core.Accounts;
 using Genviral.Core.Auth;
+using Genviral.Core.Media;
 using Genviral.Core.Posts;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
@@ -24,6 +25,7 @@ public static class CoreRegistration
         builder.Services.AddSingleton<PostSchedule>();
         builder.Services.AddSingleton<MediaWork>();
         builder.Services.AddSingleton<PostService>();
+        builder.AddGenviralMedia();
         return builder;
     }
 }

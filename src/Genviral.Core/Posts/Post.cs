@@ -66,7 +66,9 @@ public sealed record Post(
 /// Whether the media pipeline has made the post's media publishable. <see cref="Version"/> changes with every new
 /// media, so a queue message for older media is recognised and ignored.
 /// </summary>
-public sealed record MediaState(string Version, bool Ready, bool NeedsRehost);
+/// <param name="Blobs">Once re-hosted, the media's blob names in the media container, in the media's order.</param>
+/// <param name="Failed">The media could not be used; the account states say why.</param>
+public sealed record MediaState(string Version, bool Ready, bool NeedsRehost, IReadOnlyList<string>? Blobs = null, bool Failed = false);
 
 public static class PostStatusRules
 {

@@ -34,6 +34,9 @@ internal static class PostEntity
             ["MediaVersion"] = post.MediaState.Version,
             ["MediaReady"] = post.MediaState.Ready,
             ["MediaNeedsRehost"] = post.MediaState.NeedsRehost,
+            ["MediaFailed"] = post.MediaState.Failed,
+            // 35 content-addressed names of about 100 characters fit one string property.
+            ["MediaBlobs"] = post.MediaState.Blobs is { } blobs ? JsonSerializer.Serialize(blobs.ToList(), PostStorageJson.Default.ListString) : null,
         };
         for (var i = 0; i < post.Media.Urls.Count; i++)
         {
@@ -59,7 +62,12 @@ internal static class PostEntity
             e.GetString("ExternalId"),
             Enum.Parse<PostStatus>(e.GetString("PrePublishStatus")),
             [.. states.Select(s => s.ToState())],
-            new MediaState(e.GetString("MediaVersion"), e.GetBoolean("MediaReady") ?? false, e.GetBoolean("MediaNeedsRehost") ?? false));
+            new MediaState(
+                e.GetString("MediaVersion"),
+                e.GetBoolean("MediaReady") ?? false,
+                e.GetBoolean("MediaNeedsRehost") ?? false,
+                e.GetString("MediaBlobs") is { } blobs ? JsonSerializer.Deserialize(blobs, PostStorageJson.Default.ListString) : null,
+                e.GetBoolean("MediaFailed") ?? false));
     }
 }
 
@@ -75,4 +83,5 @@ internal sealed record StoredState(
 }
 
 [JsonSerializable(typeof(List<StoredState>))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class PostStorageJson : JsonSerializerContext;

@@ -54,7 +54,8 @@ public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWor
         var states = content.Accounts.Select(a => previous.TryGetValue(a.AccountId, out var s) && s.Status == PostStatus.Posted
             ? s
             : new AccountState(a.AccountId, a.Platform, a.Type, content.PrePublishStatus, Attempts: previous.TryGetValue(a.AccountId, out var p) ? p.Attempts : 0)).ToList();
-        var mediaChanged = !old.Media.Equals(content.Media) || old.MediaState.NeedsRehost != content.Accounts.Any(a => a.Type == AccountType.Byo);
+        // Media that failed is fetched afresh on any edit: the source may have been fixed meanwhile.
+        var mediaChanged = old.MediaState.Failed || !old.Media.Equals(content.Media) || old.MediaState.NeedsRehost != content.Accounts.Any(a => a.Type == AccountType.Byo);
         var updated = old with
         {
             Caption = content.Caption,
@@ -105,11 +106,18 @@ public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWor
                 return RetryOutcome.NothingToRetry;
             }
 
-            // Due at once: a retried post is published on the dispatcher's next tick.
-            var updated = old with { States = states, ScheduledAt = null, UpdatedAt = time.GetUtcNow() };
+            // Due at once: a retried post is published on the dispatcher's next tick. Media that failed is fetched again.
+            var retryMedia = old.MediaState.Failed;
+            var updated = old with
+            {
+                States = states,
+                ScheduledAt = null,
+                UpdatedAt = time.GetUtcNow(),
+                MediaState = retryMedia ? new MediaState(NewMediaVersion(), Ready: false, old.MediaState.NeedsRehost) : old.MediaState,
+            };
             try
             {
-                await PrepareAsync(scope, updated, mediaChanged: false, cancellationToken);
+                await PrepareAsync(scope, updated, mediaChanged: retryMedia, cancellationToken);
                 await posts.UpdateAsync(scope, current, updated, cancellationToken);
                 await RemoveStaleScheduleAsync(scope, old, updated, cancellationToken);
                 return RetryOutcome.Retried;
@@ -139,5 +147,8 @@ public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWor
     }
 
     private static MediaState NewMedia(IReadOnlyList<PostTarget> accounts) =>
-        new(Guid.NewGuid().ToString("N"), Ready: false, NeedsRehost: accounts.Any(a => a.Type == AccountType.Byo));
+        new(NewMediaVersion(), Ready: false, NeedsRehost: accounts.Any(a => a.Type == AccountType.Byo));
+
+    // Never reused, so a message for replaced media is told apart; time-ordered, which helps when reading logs.
+    private static string NewMediaVersion() => Guid.CreateVersion7().ToString("N");
 }

@@ -21,11 +21,14 @@ public static class StorageNames
     /// <summary>Blob leases that make a standalone timer run on one instance only.</summary>
     public const string LocksContainer = "locks";
 
+    /// <summary>Re-hosted media, private: <c>{scope}/{sha256}.{ext}</c>, handed out as read-only SAS URLs.</summary>
+    public const string MediaContainer = "media";
+
     public static IReadOnlyList<string> Tables { get; } = [ApiKeysTable, TenantsTable, AccountsTable, AccountCredentialsTable, PostsTable, ScheduleTable];
 
     public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue];
 
-    public static IReadOnlyList<string> Containers { get; } = [LocksContainer];
+    public static IReadOnlyList<string> Containers { get; } = [LocksContainer, MediaContainer];
 
     /// <summary>The queue the Functions host (and the standalone consumer) moves a message to after its last failed attempt.</summary>
     public static string PoisonQueue(string queue) => queue + "-poison";

@@ -1,6 +1,7 @@
 using Genviral.Core;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
+using Genviral.Functions.Media;
 using Genviral.Functions.Posts;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -37,6 +38,7 @@ internal static class AppRegistration
         services.AddSingleton<PostValidation>();
         services.AddSingleton<KeyUsageRecorder>();
         services.AddSingleton<IQueueFunction, RecordKeyUsageFunction>();
+        services.AddSingleton<IQueueFunction, RehostMediaFunction>();
 
         var standaloneWork = builder.Configuration.GetValue("Standalone:BackgroundWork", true);
         if (!HostingMode.IsCustomHandler(builder.Configuration) && standaloneWork)

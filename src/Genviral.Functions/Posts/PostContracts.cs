@@ -72,7 +72,8 @@ internal sealed record RetryPostsRequest(IReadOnlyList<string> PostIds, IReadOnl
 
 internal static class PostContractExtensions
 {
-    public static PostResponse ToResponse(this Post p) => new(
+    /// <param name="mediaUrls">Where the media is fetched from now: our signed copies once re-hosted (<c>MediaSigner</c>).</param>
+    public static PostResponse ToResponse(this Post p, IReadOnlyList<string> mediaUrls) => new(
         p.Id,
         p.Caption,
         p.Status.ToWire(),
@@ -80,7 +81,7 @@ internal static class PostContractExtensions
         p.CreatedAt,
         p.UpdatedAt,
         p.ExternalId,
-        p.Media.Type == MediaType.Video ? new MediaResponse("video", p.Media.Urls[0], null) : new MediaResponse("slideshow", null, p.Media.Urls),
+        p.Media.Type == MediaType.Video ? new MediaResponse("video", mediaUrls[0], null) : new MediaResponse("slideshow", null, mediaUrls),
         p.MusicUrl,
         new AccountsResponse(p.States.Count, [.. p.States.Select(s => new AccountStateResponse(
             s.AccountId, s.Status.ToWire(), s.PublishedAt, s.PublishedUrl, s.ErrorMessage, s.LastAttemptedAt, s.Attempts))]));

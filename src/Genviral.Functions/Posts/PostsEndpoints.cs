@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Genviral.Core.Media;
 using Genviral.Core.Posts;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
@@ -137,7 +138,8 @@ internal static class PostsEndpoints
         };
     }
 
-    private static async Task<Results<Ok<Envelope<PostListResponse>>, ApiError>> ListPostsAsync(HttpRequest http, Caller caller, PostStore posts, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Envelope<PostListResponse>>, ApiError>> ListPostsAsync(
+        HttpRequest http, Caller caller, PostStore posts, MediaSigner media, CancellationToken cancellationToken)
     {
         var (query, error) = PostListQuery.Parse(http.Query);
         if (error is not null)
@@ -149,12 +151,18 @@ internal static class PostsEndpoints
         var summaryTask = posts.GetSummaryAsync(caller.Scope, cancellationToken);
         var page = await pageTask;
         var summary = await summaryTask;
-        var data = new PostListResponse(summary.ToResponse(), [.. page.Posts.Select(p => p.ToResponse())], PostListQuery.EncodeCursor(page.LastRowKey));
+        var responses = new List<PostResponse>(page.Posts.Count);
+        foreach (var post in page.Posts)
+        {
+            responses.Add(post.ToResponse(await media.UrlsAsync(post, cancellationToken)));
+        }
+
+        var data = new PostListResponse(summary.ToResponse(), responses, PostListQuery.EncodeCursor(page.LastRowKey));
         return TypedResults.Ok(ApiJson.Envelope("Posts retrieved", data));
     }
 
     private static async Task<Results<Ok<Envelope<PostResponse>>, ApiError>> GetPostAsync(
-        string id, HttpResponse http, Caller caller, PostStore posts, CancellationToken cancellationToken)
+        string id, HttpResponse http, Caller caller, PostStore posts, MediaSigner media, CancellationToken cancellationToken)
     {
         var stored = await posts.GetAsync(caller.Scope, id, cancellationToken);
         if (stored is null)
@@ -163,7 +171,7 @@ internal static class PostsEndpoints
         }
 
         http.Headers.ETag = stored.ETag.ToString();
-        return TypedResults.Ok(ApiJson.Envelope("Post retrieved", stored.Post.ToResponse()));
+        return TypedResults.Ok(ApiJson.Envelope("Post retrieved", stored.Post.ToResponse(await media.UrlsAsync(stored.Post, cancellationToken))));
     }
 
     private static async Task<Results<Ok<Envelope<PostWriteResponse>>, ApiError>> UpdatePostAsync(

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Genviral.Core.Media;
+
+public static class MediaRegistration
+{
+    /// <summary>The media pipeline: its options, the SSRF-safe fetcher, the re-hosting, the signer of media URLs.</summary>
+    public static IHostApplicationBuilder AddGenviralMedia(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<MediaHttp>();
+        builder.Services.AddSingleton<MediaRehoster>();
+        builder.Services.AddSingleton<MediaSigner>();
+        builder.Services.AddSingleton<MediaPipeline>();
+        return builder;
+    }
+}

@@ -1,0 +1,126 @@
+using Genviral.Core.Media;
+using Genviral.Core.Posts;
+using Genviral.Functions.Tests.Infrastructure;
+
+namespace Genviral.Functions.Tests.Media;
+
+/// <summary>
+/// The fetcher reaches public addresses only. The allow-list names 127.0.0.1 with the source's port and nothing else,
+/// so each URL below is refused before any connection (and the source never sees the request).
+/// </summary>
+public sealed class SsrfTests(MediaFactory factory) : MediaTestBase(factory), IClassFixture<MediaFactory>
+{
+    public static TheoryData<string> RefusedUrls() =>
+    [
+        "http://127.0.0.1:9/clip.mp4", // loopback, port not on the allow-list
+        "http://10.0.0.1/clip.mp4",
+        "http://172.16.5.4/clip.mp4",
+        "http://192.168.1.10/clip.mp4",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://100.64.0.1/clip.mp4",
+        "http://0.0.0.0/clip.mp4",
+        "http://224.0.0.1/clip.mp4",
+        "http://[::1]:9/clip.mp4",
+        "http://[::]/clip.mp4",
+        "http://[fd00:ec2::254]/latest/meta-data/",
+        "http://[fe80::1]/clip.mp4",
+        "http://[::ffff:10.0.0.1]/clip.mp4",
+    ];
+
+    [Theory]
+    [MemberData(nameof(RefusedUrls))]
+    public async Task NonPublicAddress_FailsThePostWithoutFetching(string url)
+    {
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+
+        Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
+
+        await AssertRefusedAsync(tenant, created.Post.Id);
+    }
+
+    [Theory]
+    [InlineData("ftp://example.com/clip.mp4")]
+    [InlineData("file:///etc/passwd")]
+    public async Task OtherScheme_FailsThePostWithoutFetching(string url)
+    {
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+
+        Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
+
+        await AssertFailedAsync(tenant, created.Post.Id, "media_unreachable");
+        Assert.Contains("only http and https", (await ReadAsync(tenant, created.Post.Id)).Post.States[0].ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LoopbackIPv6_OnTheSourcePort_IsRefused()
+    {
+        // The allow-list says 127.0.0.1:port; the same port over [::1] is another host:port and stays refused.
+        var url = Source.Serve(Mp4(1024), "video/mp4").Replace("127.0.0.1", "[::1]", StringComparison.Ordinal);
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+
+        Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
+
+        await AssertRefusedAsync(tenant, created.Post.Id);
+        Assert.Empty(Source.Requests(url));
+    }
+
+    [Fact]
+    public async Task HostnameResolvingToLoopback_IsRefused()
+    {
+        var url = Source.Serve(Mp4(1024), "video/mp4").Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+
+        Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
+
+        await AssertFailedAsync(tenant, created.Post.Id, "media_unreachable");
+        var post = (await ReadAsync(tenant, created.Post.Id)).Post;
+        Assert.Contains("localhost resolves to", post.States[0].ErrorMessage, StringComparison.Ordinal);
+        Assert.Empty(Source.Requests(url));
+    }
+
+    [Theory]
+    [InlineData("http://10.1.2.3/clip.mp4")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://127.0.0.1:9/clip.mp4")]
+    public async Task RedirectToPrivateAddress_IsRefused(string target)
+    {
+        var url = Source.Redirect(target);
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+
+        Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
+
+        await AssertRefusedAsync(tenant, created.Post.Id);
+        Assert.Single(Source.Requests(url));
+    }
+
+    [Fact]
+    public async Task RedirectToHostnameResolvingToLoopback_IsRefused()
+    {
+        var real = Source.Serve(Mp4(1024), "video/mp4");
+        var url = Source.Redirect(real.Replace("127.0.0.1", "localhost", StringComparison.Ordinal));
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+
+        Assert.Equal(MediaOutcome.Failed, await ProcessAsync(tenant, created.Post));
+
+        await AssertRefusedAsync(tenant, created.Post.Id);
+        Assert.Empty(Source.Requests(real));
+    }
+
+    [Fact]
+    public async Task ErrorMessage_LeavesOutTheQuery()
+    {
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, ["http://10.0.0.1/clip.mp4?token=secret"]);
+
+        await ProcessAsync(tenant, created.Post);
+
+        var post = (await ReadAsync(tenant, created.Post.Id)).Post;
+        Assert.DoesNotContain("secret", post.States[0].ErrorMessage, StringComparison.Ordinal);
+    }
+
+    /// <summary>Failed because the address was refused, not because whatever answered there said no.</summary>
+    private async Task AssertRefusedAsync(Tenant tenant, string postId)
+    {
+        await AssertFailedAsync(tenant, postId, "media_unreachable");
+        Assert.Contains("not a public address", (await ReadAsync(tenant, postId)).Post.States[0].ErrorMessage, StringComparison.Ordinal);
+    }
+}
