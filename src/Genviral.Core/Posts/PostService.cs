@@ -98,7 +98,7 @@ public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWor
             }
 
             var states = old.States.Select(s => s.Status == PostStatus.Failed && (accountIds is null || accountIds.Contains(s.AccountId, StringComparer.OrdinalIgnoreCase))
-                ? s with { Status = PostStatus.Retry, ErrorMessage = null, Attempts = 0 }
+                ? s with { Status = PostStatus.Retry, ErrorMessage = null, Attempts = 0, Publishing = null }
                 : s).ToList();
             if (!states.Any(s => s.Status == PostStatus.Retry))
             {
