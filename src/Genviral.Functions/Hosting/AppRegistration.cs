@@ -1,7 +1,9 @@
 using Genviral.Core;
+using Genviral.Core.Publishing;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
 using Genviral.Functions.Posts;
+using Genviral.Functions.Publishing;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Genviral.Functions.Hosting;
@@ -12,6 +14,7 @@ internal static class AppRegistration
     public static WebApplicationBuilder AddGenviralApi(this WebApplicationBuilder builder)
     {
         builder.AddGenviralCore();
+        builder.AddGenviralPublishing();
         if (HostingMode.CustomHandlerPort(builder.Configuration) is { } port)
         {
             // The host forwards to 127.0.0.1 on the port it chose; nothing else may reach the handler.
@@ -37,6 +40,7 @@ internal static class AppRegistration
         services.AddSingleton<PostValidation>();
         services.AddSingleton<KeyUsageRecorder>();
         services.AddSingleton<IQueueFunction, RecordKeyUsageFunction>();
+        services.AddSingleton<ITimerFunction, PublishDuePostsFunction>();
 
         var standaloneWork = builder.Configuration.GetValue("Standalone:BackgroundWork", true);
         if (!HostingMode.IsCustomHandler(builder.Configuration) && standaloneWork)
