@@ -34,8 +34,8 @@ public sealed partial class PostDispatcher(
     /// </summary>
     internal static readonly TimeSpan RescanWindow = TimeSpan.FromMinutes(5);
 
-    /// <summary>The very first tick (no checkpoint yet) looks this far back.</summary>
-    internal static readonly TimeSpan FirstRunLookback = TimeSpan.FromDays(1);
+    /// <summary>The very first tick (no checkpoint yet) looks this far back: a new deployment has nothing older.</summary>
+    internal static readonly TimeSpan FirstRunLookback = TimeSpan.FromHours(1);
 
     /// <summary>Catch-up after a long outage goes on over several ticks rather than in one unbounded run.</summary>
     private const int MaxMinutesPerTick = 1440;

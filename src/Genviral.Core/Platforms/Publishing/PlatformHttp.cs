@@ -9,11 +9,12 @@ namespace Genviral.Core.Platforms.Publishing;
 /// <summary>The HTTP plumbing the three connectors share: JSON bodies, bearer tokens, and sorting failures into transient and permanent.</summary>
 internal static class PlatformHttp
 {
-    public static HttpRequestMessage Json(HttpMethod method, string path, string accessToken, JsonNode body, string mediaType = "application/json")
+    public static HttpRequestMessage Json(HttpMethod method, string path, string accessToken, JsonNode body)
     {
         var request = new HttpRequestMessage(method, path)
         {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, mediaType),
+            // Sent as "application/json; charset=utf-8", the content type TikTok and Google document.
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return request;

@@ -38,7 +38,7 @@ internal sealed class TikTokPublisher(HttpClient http, IOptions<PlatformsOptions
                 await Task.Delay(options.PollInterval, time, cancellationToken);
             }
 
-            using var status = PlatformHttp.Json(HttpMethod.Post, "/v2/post/publish/status/fetch/", request.AccessToken, new JsonObject { ["publish_id"] = publishId }, "application/json; charset=UTF-8");
+            using var status = PlatformHttp.Json(HttpMethod.Post, "/v2/post/publish/status/fetch/", request.AccessToken, new JsonObject { ["publish_id"] = publishId });
             using var response = await http.SendAsync(status, cancellationToken);
             var body = await PlatformHttp.ReadJsonAsync(response, cancellationToken);
             if (!response.IsSuccessStatusCode)
@@ -122,7 +122,7 @@ internal sealed class TikTokPublisher(HttpClient http, IOptions<PlatformsOptions
                 ["post_mode"] = "DIRECT_POST",
                 ["media_type"] = "PHOTO",
             });
-        using var init = PlatformHttp.Json(HttpMethod.Post, path, request.AccessToken, body, "application/json; charset=UTF-8");
+        using var init = PlatformHttp.Json(HttpMethod.Post, path, request.AccessToken, body);
         using var response = await http.SendAsync(init, cancellationToken);
         var answer = await PlatformHttp.ReadJsonAsync(response, cancellationToken);
         if (!response.IsSuccessStatusCode)

@@ -50,7 +50,7 @@ internal sealed class YouTubePublisher(IHttpClientFactory clients, IOptions<Plat
             ["snippet"] = new JsonObject { ["title"] = Title(request.Caption), ["description"] = request.Caption, ["categoryId"] = "22" },
             ["status"] = new JsonObject { ["privacyStatus"] = "public", ["selfDeclaredMadeForKids"] = false },
         };
-        using var start = PlatformHttp.Json(HttpMethod.Post, "/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status", request.AccessToken, metadata, "application/json; charset=UTF-8");
+        using var start = PlatformHttp.Json(HttpMethod.Post, "/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status", request.AccessToken, metadata);
         start.Headers.Add("X-Upload-Content-Type", contentType);
         if (media.Content.Headers.ContentLength is { } length)
         {
