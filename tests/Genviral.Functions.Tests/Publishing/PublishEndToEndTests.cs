@@ -18,6 +18,7 @@ public sealed class PublishEndToEndTests(PublishingFactory factory) : Publishing
         var id = await CreateReadyAsync(tenant, client, Video(caption, account.Id));
 
         await TickAsync();
+        var token = await TokenOfAsync(tenant, account);
 
         var post = await GetPostAsync(client, id);
         Assert.True(post.GetProperty("status").GetString() == "posted", post.ToString());
@@ -33,13 +34,13 @@ public sealed class PublishEndToEndTests(PublishingFactory factory) : Publishing
         Assert.Equal(published.Id, stored!.Post.States[0].PlatformPostId);
         var init = Assert.Single(Sim.Requests, r => r.PathAndQuery == "/v2/post/publish/video/init/" && r.Body.Contains(caption, StringComparison.Ordinal));
         Assert.Equal("POST", init.Method);
-        Assert.Equal("Bearer access-token", init.Authorization);
+        Assert.Equal("Bearer " + token, init.Authorization);
         Assert.StartsWith("application/json", init.ContentType, StringComparison.Ordinal);
         using var body = JsonDocument.Parse(init.Body);
         Assert.Equal("PULL_FROM_URL", body.RootElement.GetProperty("source_info").GetProperty("source").GetString());
         Assert.Equal(Factory.MediaUrl("clip.mp4", 300_000), body.RootElement.GetProperty("source_info").GetProperty("video_url").GetString());
         Assert.Equal(caption, body.RootElement.GetProperty("post_info").GetProperty("title").GetString());
-        Assert.Contains(Sim.Requests, r => r.PathAndQuery == "/v2/post/publish/status/fetch/" && r.Authorization == "Bearer access-token");
+        Assert.Contains(Sim.Requests, r => r.PathAndQuery == "/v2/post/publish/status/fetch/" && r.Authorization == "Bearer " + token);
     }
 
     [Fact]
@@ -78,6 +79,7 @@ public sealed class PublishEndToEndTests(PublishingFactory factory) : Publishing
         var id = await CreateReadyAsync(tenant, client, Video(caption, account.Id));
 
         await TickAsync();
+        var token = await TokenOfAsync(tenant, account);
 
         var state = State(await GetPostAsync(client, id), account.Id);
         Assert.Equal("posted", state.GetProperty("status").GetString());
@@ -86,7 +88,7 @@ public sealed class PublishEndToEndTests(PublishingFactory factory) : Publishing
         Assert.Equal(300_000, published.MediaBytes);
         Assert.Equal($"https://www.instagram.com/reel/{published.Id}/", state.GetProperty("published_url").GetString());
         var create = Assert.Single(Sim.Requests, r => r.PathAndQuery == $"/v21.0/{userId}/media" && r.Body.Contains("REELS", StringComparison.Ordinal));
-        Assert.Equal("Bearer access-token", create.Authorization);
+        Assert.Equal("Bearer " + token, create.Authorization);
         Assert.Equal("application/x-www-form-urlencoded", create.ContentType);
         Assert.Contains("video_url=", create.Body, StringComparison.Ordinal);
         Assert.Contains(Sim.Requests, r => r.Method == "GET" && r.PathAndQuery.Contains("fields=status_code", StringComparison.Ordinal));
@@ -125,6 +127,7 @@ public sealed class PublishEndToEndTests(PublishingFactory factory) : Publishing
         var id = await CreateReadyAsync(tenant, client, Video(caption + "\nsecond line", account.Id));
 
         await TickAsync();
+        var token = await TokenOfAsync(tenant, account);
 
         var state = State(await GetPostAsync(client, id), account.Id);
         Assert.Equal("posted", state.GetProperty("status").GetString());
@@ -132,13 +135,13 @@ public sealed class PublishEndToEndTests(PublishingFactory factory) : Publishing
         Assert.Equal(300_000, published.MediaBytes);
         Assert.Equal($"https://www.youtube.com/watch?v={published.Id}", state.GetProperty("published_url").GetString());
         var start = Assert.Single(Sim.Requests, r => r.Method == "POST" && r.PathAndQuery == "/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status" && r.Body.Contains(caption, StringComparison.Ordinal));
-        Assert.Equal("Bearer access-token", start.Authorization);
+        Assert.Equal("Bearer " + token, start.Authorization);
         Assert.Equal("300000", start.Headers["X-Upload-Content-Length"]);
         Assert.Equal("video/mp4", start.Headers["X-Upload-Content-Type"]);
         using var body = JsonDocument.Parse(start.Body);
         Assert.Equal(caption, body.RootElement.GetProperty("snippet").GetProperty("title").GetString());
         Assert.Equal("public", body.RootElement.GetProperty("status").GetProperty("privacyStatus").GetString());
-        Assert.Contains(Sim.Requests, r => r.Method == "PUT" && r.Body == "<300000 bytes>" && r.Authorization == "Bearer access-token");
+        Assert.Contains(Sim.Requests, r => r.Method == "PUT" && r.Body == "<300000 bytes>" && r.Authorization == "Bearer " + token);
     }
 
     [Fact]
@@ -166,7 +169,7 @@ public sealed class PublishEndToEndTests(PublishingFactory factory) : Publishing
         using var client = Factory.CreateClient(tenant.Token);
         var caption = Caption();
         var id = await CreateReadyAsync(tenant, client, Video(caption, tiktok.Id, instagram.Id));
-        await FailNextAsync("instagram", 400, message: "The video aspect ratio is not supported");
+        await FailNextAsync("instagram", await TokenOfAsync(tenant, instagram), 400, message: "The video aspect ratio is not supported");
 
         await TickAsync();
 

@@ -23,10 +23,15 @@ public abstract class PublishingTestBase(PublishingFactory factory) : PostsTestB
     /// <summary>A unique caption, so a test finds its own publishes among the simulator's.</summary>
     protected static string Caption() => "Post " + Guid.NewGuid().ToString("N")[..12];
 
-    internal async Task<SocialAccount> AddByoAsync(Tenant tenant, Platform platform, string accessToken = "access-token", string? refreshToken = "refresh-token") =>
+    /// <summary>A BYO account with its own access token, so failures injected for that token hit only this test.</summary>
+    internal async Task<SocialAccount> AddByoAsync(Tenant tenant, Platform platform, string? accessToken = null, string? refreshToken = "refresh-token") =>
         await Factory.Accounts.AddAsync(
             tenant.Scope, platform, AccountType.Byo, "user_" + Guid.NewGuid().ToString("N")[..8], "Display",
-            new PlatformCredentials(accessToken, refreshToken, null, platform == Platform.Instagram ? "1789" + Random.Shared.Next(100000, 999999) : null), Ct);
+            new PlatformCredentials(accessToken ?? "access-" + Guid.NewGuid().ToString("N"), refreshToken, null,
+                platform == Platform.Instagram ? "1789" + Random.Shared.Next(100000, 999999) : null), Ct);
+
+    internal async Task<string> TokenOfAsync(Tenant tenant, SocialAccount account) =>
+        (await Factory.Accounts.GetCredentialsAsync(tenant.Scope, account.Id, Ct))!.AccessToken;
 
     protected JsonObject Video(string caption, params string[] accountIds) => new()
     {
@@ -71,17 +76,18 @@ public abstract class PublishingTestBase(PublishingFactory factory) : PostsTestB
 
     internal IReadOnlyList<PublishedItem> PublishedWith(string caption) => [.. Sim.Published.Where(p => p.Caption.Contains(caption, StringComparison.Ordinal))];
 
-    internal async Task FailNextAsync(string platform, int status, int count = 1, string? message = null)
+    /// <summary>Makes the simulator fail the next calls made with <paramref name="token"/>, through its control endpoint.</summary>
+    internal async Task FailNextAsync(string platform, string token, int status, int count = 1, string? message = null)
     {
         using var simulator = new HttpClient { BaseAddress = new Uri(Factory.SimulatorUrl) };
-        using var response = await simulator.PostAsJsonAsync("/_sim/publishing/failures", new { platform, status, count, message }, Ct);
+        using var response = await simulator.PostAsJsonAsync("/_sim/publishing/failures", new { platform, status, count, message, token }, Ct);
         response.EnsureSuccessStatusCode();
     }
 
-    internal async Task RejectTokenAsync(string token)
+    internal async Task RejectTokenAsync(string token, bool refreshable = false)
     {
         using var simulator = new HttpClient { BaseAddress = new Uri(Factory.SimulatorUrl) };
-        using var response = await simulator.PostAsJsonAsync("/_sim/publishing/reject-token", new { token }, Ct);
+        using var response = await simulator.PostAsJsonAsync("/_sim/publishing/reject-token", new { token, refreshable }, Ct);
         response.EnsureSuccessStatusCode();
     }
 

@@ -34,13 +34,14 @@ public static class PublishingRoutes
         {
             var body = await JsonNode.ParseAsync(http.Request.Body) ?? new JsonObject();
             Sim(http).InjectFailures(
-                body["platform"]!.GetValue<string>(), body["status"]!.GetValue<int>(), body["count"]?.GetValue<int>() ?? 1, body["message"]?.GetValue<string>());
+                body["platform"]!.GetValue<string>(), body["status"]!.GetValue<int>(), body["count"]?.GetValue<int>() ?? 1, body["message"]?.GetValue<string>(),
+                body["token"]?.GetValue<string>());
             return Results.NoContent();
         });
         app.MapPost("/_sim/publishing/reject-token", async (HttpContext http) =>
         {
             var body = await JsonNode.ParseAsync(http.Request.Body) ?? new JsonObject();
-            Sim(http).RejectedTokens[body["token"]!.GetValue<string>()] = true;
+            Sim(http).RejectedTokens[body["token"]!.GetValue<string>()] = body["refreshable"]?.GetValue<bool>() ?? false;
             return Results.NoContent();
         });
         app.MapPost("/_sim/publishing/processing-checks/{count:int}", (HttpContext http, int count) =>
@@ -233,7 +234,7 @@ public static class PublishingRoutes
         app.MapGet("/refresh_access_token", (HttpContext http, [FromQuery(Name = "grant_type")] string? grantType, [FromQuery(Name = "access_token")] string? token) =>
         {
             Record(http, "instagram", "");
-            return grantType != "ig_refresh_token" || Sim(http).IsRejected(token)
+            return grantType != "ig_refresh_token" || !Sim(http).IsRefreshable(token)
                 ? GraphError(400, 190, "Error validating access token")
                 : Results.Json(new { access_token = "IG" + Guid.NewGuid().ToString("N"), token_type = "bearer", expires_in = 5183944 });
         });
@@ -282,7 +283,7 @@ public static class PublishingRoutes
                 return YouTubeError(401, "authError", "Invalid Credentials");
             }
 
-            if (sim.NextFailure("youtube") is { } injected)
+            if (sim.NextFailure("youtube", token) is { } injected)
             {
                 return YouTubeError(injected.Status, Reason(injected.Status), injected.Message);
             }
@@ -338,7 +339,7 @@ public static class PublishingRoutes
                 : YouTubeError(401, "authError", "Invalid Credentials"));
         }
 
-        if (sim.NextFailure(platform) is { } injected)
+        if (sim.NextFailure(platform, Bearer(http)) is { } injected)
         {
             return (null, platform == "tiktok" ? TikTokError(injected.Status, TikTokCode(injected.Status), injected.Message) : YouTubeError(injected.Status, Reason(injected.Status), injected.Message));
         }
@@ -358,7 +359,7 @@ public static class PublishingRoutes
             return (form, GraphError(400, 190, "Error validating access token: Session has expired"));
         }
 
-        if (sim.NextFailure("instagram") is { } injected)
+        if (sim.NextFailure("instagram", Bearer(http)) is { } injected)
         {
             var code = injected.Status switch { 429 => 4, >= 500 => 2, 401 => 190, _ => 100 };
             return (form, GraphError(injected.Status, code, injected.Message));

@@ -8,7 +8,7 @@ namespace Genviral.PlatformSimulator.Publishing;
 /// </summary>
 public sealed class PublishingSimulation
 {
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<InjectedFailure>> _failures = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<InjectedFailure> _failures = [];
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -16,7 +16,10 @@ public sealed class PublishingSimulation
 
     public ConcurrentQueue<PublishedItem> Published { get; } = new();
 
-    /// <summary>Tokens answered with the platform's invalid-token error (access and refresh tokens alike).</summary>
+    /// <summary>
+    /// Tokens answered with the platform's invalid-token error, access and refresh tokens alike. The value says whether
+    /// Instagram's refresh_access_token still accepts it (a token that must be rotated rather than one that was revoked).
+    /// </summary>
     public ConcurrentDictionary<string, bool> RejectedTokens { get; } = new(StringComparer.Ordinal);
 
     /// <summary>TikTok publish jobs and Instagram containers: id → (kind, status checks still to answer "processing", the published item).</summary>
@@ -27,23 +30,45 @@ public sealed class PublishingSimulation
     /// <summary>How many status checks answer "still processing" before a job finishes.</summary>
     public int ProcessingChecks { get; set; } = 1;
 
-    public void InjectFailures(string platform, int status, int count, string? message)
+    /// <summary>Makes the next <paramref name="count"/> API calls to <paramref name="platform"/> fail (only those made with <paramref name="token"/>, when given).</summary>
+    public void InjectFailures(string platform, int status, int count, string? message, string? token)
     {
-        var queue = _failures.GetOrAdd(platform, _ => new ConcurrentQueue<InjectedFailure>());
-        for (var i = 0; i < count; i++)
+        lock (_failures)
         {
-            queue.Enqueue(new InjectedFailure(status, message ?? $"Simulated {status}"));
+            for (var i = 0; i < count; i++)
+            {
+                _failures.Add(new InjectedFailure(platform, status, message ?? $"Simulated {status}", token));
+            }
         }
     }
 
-    public InjectedFailure? NextFailure(string platform) =>
-        _failures.TryGetValue(platform, out var queue) && queue.TryDequeue(out var failure) ? failure : null;
+    public InjectedFailure? NextFailure(string platform, string? token)
+    {
+        lock (_failures)
+        {
+            var index = _failures.FindIndex(f => string.Equals(f.Platform, platform, StringComparison.OrdinalIgnoreCase) && (f.Token is null || f.Token == token));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var failure = _failures[index];
+            _failures.RemoveAt(index);
+            return failure;
+        }
+    }
 
     public bool IsRejected(string? token) => string.IsNullOrEmpty(token) || RejectedTokens.ContainsKey(token);
 
+    public bool IsRefreshable(string? token) => !string.IsNullOrEmpty(token) && (!RejectedTokens.TryGetValue(token, out var refreshable) || refreshable);
+
     public void Reset()
     {
-        _failures.Clear();
+        lock (_failures)
+        {
+            _failures.Clear();
+        }
+
         Requests.Clear();
         MediaFetches.Clear();
         Published.Clear();
@@ -54,7 +79,7 @@ public sealed class PublishingSimulation
     }
 }
 
-public sealed record InjectedFailure(int Status, string Message);
+public sealed record InjectedFailure(string Platform, int Status, string Message, string? Token);
 
 public sealed record RecordedRequest(string Platform, string Method, string PathAndQuery, string? Authorization, string? ContentType, string Body, IReadOnlyDictionary<string, string> Headers);
 
