@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Genviral.Core.Posts;
@@ -14,32 +13,33 @@ public sealed record DueEntry(string Bucket, Scope Scope, string PostId)
 }
 
 /// <summary>
-/// The dispatcher's side of <see cref="PostSchedule"/>: reading one minute's entries, moving an entry to another
-/// minute, and the checkpoint (the first minute not yet fully dispatched), kept in the same table under a partition
-/// key that can never be a minute.
+/// The dispatcher's side of <see cref="PostSchedule"/>: reading what is due and moving an entry to another minute.
 /// </summary>
 public sealed class DueIndex(StorageClients storage, PostSchedule schedule)
 {
-    private const string CheckpointPartition = "checkpoint";
-    private const string CheckpointRow = "PublishDuePosts";
     private readonly TableClient _table = storage.Table(StorageNames.ScheduleTable);
 
-    public static DateTimeOffset Minute(DateTimeOffset time) =>
-        new(time.UtcDateTime.Ticks - (time.UtcDateTime.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
-
-    public static DateTimeOffset ParseBucket(string bucket) =>
-        DateTimeOffset.ParseExact(bucket, "yyyyMMddHHmm", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-    /// <summary>Every entry of one minute: a single-partition query, so a tick's cost follows what is due, not all posts.</summary>
-    public async Task<IReadOnlyList<DueEntry>> ListAsync(DateTimeOffset minute, CancellationToken cancellationToken)
+    /// <summary>
+    /// The oldest entries of every minute up to and including <paramref name="now"/>'s, at most <paramref name="max"/>.
+    /// Partition keys are minutes, so this is one range query that stops at now: its cost follows the entries that are
+    /// due, never the posts scheduled later. Entries leave the range once handled (removed or moved to a later
+    /// minute), so whatever is still in it, however old, is work left over, and catch-up after downtime needs no
+    /// bookkeeping of its own.
+    /// </summary>
+    public async Task<IReadOnlyList<DueEntry>> ListDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
-        var bucket = PostSchedule.Bucket(minute);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey le {PostSchedule.Bucket(now)}");
         var entries = new List<DueEntry>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {bucket}"), select: ["Scope", "PostId"], cancellationToken: cancellationToken))
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), select: ["PartitionKey", "Scope", "PostId"], cancellationToken: cancellationToken))
         {
             if (Scope.TryParsePartitionKey(row.GetString("Scope"), out var scope) && row.GetString("PostId") is { } postId)
             {
-                entries.Add(new DueEntry(bucket, scope, postId));
+                entries.Add(new DueEntry(row.PartitionKey, scope, postId));
+            }
+
+            if (entries.Count == max)
+            {
+                break;
             }
         }
 
@@ -51,33 +51,4 @@ public sealed class DueIndex(StorageClients storage, PostSchedule schedule)
 
     public async Task RemoveAsync(string bucket, Scope scope, string postId, CancellationToken cancellationToken) =>
         await _table.DeleteEntityAsync(bucket, PostSchedule.Row(scope, postId), ETag.All, cancellationToken);
-
-    public async Task<(DateTimeOffset? Minute, ETag ETag)> ReadCheckpointAsync(CancellationToken cancellationToken)
-    {
-        var row = await _table.GetEntityOrNullAsync<TableEntity>(CheckpointPartition, CheckpointRow, cancellationToken);
-        return (row?.GetDateTimeOffset("Minute"), row?.ETag ?? default);
-    }
-
-    /// <summary>Moves the checkpoint forward only; false when another dispatcher moved it first (its value then stands).</summary>
-    public async Task<bool> AdvanceCheckpointAsync(DateTimeOffset minute, ETag etag, CancellationToken cancellationToken)
-    {
-        var entity = new TableEntity(CheckpointPartition, CheckpointRow) { ["Minute"] = minute };
-        try
-        {
-            if (etag == default)
-            {
-                await _table.AddEntityAsync(entity, cancellationToken);
-            }
-            else
-            {
-                await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken);
-            }
-
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            return false;
-        }
-    }
 }

@@ -8,12 +8,11 @@ using Polly.Timeout;
 
 namespace Genviral.Core.Publishing;
 
-/// <summary>What one tick did: minutes of the due index read, entries looked at, platform attempts made.</summary>
-public sealed record DispatchResult(int Minutes, int Entries, int Attempts);
+/// <summary>What one tick did: due index entries read, posts looked at, platform attempts made.</summary>
+public sealed record DispatchResult(int Entries, int Posts, int Attempts);
 
 /// <summary>
-/// Publishes what is due. A tick reads the due index minute by minute from its checkpoint to now, and for each entry
-/// re-reads the post: the index is only a hint (written before the post changed, removed after), the post row is the
+/// Publishes what is due. A tick reads the entries of the due index up to now, and for each one re-reads the post: the index is only a hint (written before the post changed, removed after), the post row is the
 /// truth. Each due account state is claimed with an ETag-conditional write of the post before any platform call, so
 /// two dispatchers, a duplicate tick or a restart never publish one state twice; a claim whose dispatcher died
 /// expires after <see cref="PublishingOptions.ClaimTimeout"/>, and an index entry written at that time brings it back.
@@ -28,35 +27,22 @@ public sealed partial class PostDispatcher(
     TimeProvider time,
     ILogger<PostDispatcher> logger)
 {
-    /// <summary>
-    /// A request computes a post's due minute before it writes the entry, so an entry can land in a minute a tick has
-    /// just read. The checkpoint therefore stays this far behind now and the last minutes are read on every tick.
-    /// </summary>
-    internal static readonly TimeSpan RescanWindow = TimeSpan.FromMinutes(5);
-
-    /// <summary>The very first tick (no checkpoint yet) looks this far back: a new deployment has nothing older.</summary>
-    internal static readonly TimeSpan FirstRunLookback = TimeSpan.FromHours(1);
-
-    /// <summary>Catch-up after a long outage goes on over several ticks rather than in one unbounded run.</summary>
-    private const int MaxMinutesPerTick = 1440;
+    /// <summary>Entries one tick takes on; a longer backlog (after an outage) is worked off over the next ticks, oldest first.</summary>
+    internal const int MaxEntriesPerTick = 2000;
 
     private const int MaxConcurrency = 8;
     private const int MaxConflictPasses = 8;
 
     public async Task<DispatchResult> RunAsync(CancellationToken cancellationToken)
     {
-        var current = DueIndex.Minute(time.GetUtcNow());
-        var (checkpoint, etag) = await index.ReadCheckpointAsync(cancellationToken);
-        var from = DueIndex.Minute(checkpoint ?? current - FirstRunLookback);
-        DateTimeOffset? firstUnfinished = null;
-        var minute = from;
-        int minutes = 0, entries = 0, attempts = 0;
-        for (; minute <= current && minutes < MaxMinutesPerTick; minute = minute.AddMinutes(1), minutes++)
+        var due = await index.ListDueAsync(time.GetUtcNow(), MaxEntriesPerTick, cancellationToken);
+        // One post can have several due entries (say its first one and the one a crashed claim left): one worker per
+        // post takes them in turn, so the later ones find the work done and only tidy up.
+        var byPost = due.GroupBy(e => e.Row, StringComparer.Ordinal).ToList();
+        var attempts = 0;
+        await Parallel.ForEachAsync(byPost, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrency, CancellationToken = cancellationToken }, async (entries, ct) =>
         {
-            var due = await index.ListAsync(minute, cancellationToken);
-            entries += due.Count;
-            var failed = 0;
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrency, CancellationToken = cancellationToken }, async (entry, ct) =>
+            foreach (var entry in entries)
             {
                 try
                 {
@@ -64,24 +50,12 @@ public sealed partial class PostDispatcher(
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    // The entry stays; the checkpoint stops before its minute, so the next tick tries it again.
+                    // The entry stays where it is, so the next tick tries it again.
                     LogEntryFailed(logger, e, entry.Scope.PartitionKey, entry.PostId);
-                    Interlocked.Increment(ref failed);
                 }
-            });
-            if (failed > 0)
-            {
-                firstUnfinished ??= minute;
             }
-        }
-
-        var next = new[] { minute, current - RescanWindow, firstUnfinished ?? DateTimeOffset.MaxValue }.Min();
-        if (next > from)
-        {
-            await index.AdvanceCheckpointAsync(next, etag, cancellationToken);
-        }
-
-        return new DispatchResult(minutes, entries, attempts);
+        });
+        return new DispatchResult(due.Count, byPost.Count, attempts);
     }
 
     /// <summary>Handles one index entry; returns the number of platform attempts made.</summary>

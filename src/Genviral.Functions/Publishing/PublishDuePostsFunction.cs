@@ -4,8 +4,8 @@ using Genviral.Functions.Hosting;
 namespace Genviral.Functions.Publishing;
 
 /// <summary>
-/// Timer function: one dispatcher tick. The dispatcher reads the due index from its own checkpoint, so a past-due
-/// run (the app was down) catches up on everything overdue by itself; IsPastDue only changes what is logged.
+/// Timer function: one dispatcher tick. Every tick reads everything in the due index up to now, so a past-due run
+/// (the app was down) catches up on all that is overdue by itself; IsPastDue only changes what is logged.
 /// </summary>
 internal sealed partial class PublishDuePostsFunction(PostDispatcher dispatcher, IConfiguration configuration, ILogger<PublishDuePostsFunction> logger) : ITimerFunction
 {
@@ -21,9 +21,9 @@ internal sealed partial class PublishDuePostsFunction(PostDispatcher dispatcher,
     public async Task RunAsync(TimerInfo timer, CancellationToken cancellationToken)
     {
         var result = await dispatcher.RunAsync(cancellationToken);
-        LogTick(logger, timer.IsPastDue, result.Minutes, result.Entries, result.Attempts);
+        LogTick(logger, timer.IsPastDue, result.Entries, result.Posts, result.Attempts);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "PublishDuePosts (past due: {IsPastDue}) read {Minutes} minutes, {Entries} entries, made {Attempts} attempts")]
-    private static partial void LogTick(ILogger logger, bool isPastDue, int minutes, int entries, int attempts);
+    [LoggerMessage(Level = LogLevel.Information, Message = "PublishDuePosts (past due: {IsPastDue}) read {Entries} due entries of {Posts} posts, made {Attempts} attempts")]
+    private static partial void LogTick(ILogger logger, bool isPastDue, int entries, int posts, int attempts);
 }
