@@ -31,7 +31,8 @@ public sealed partial class PostDispatcher(
     internal const int MaxEntriesPerTick = 2000;
 
     private const int MaxConcurrency = 8;
-    private const int MaxConflictPasses = 8;
+    // Results of up to ten accounts of one post can be written at the same moment; each pass lets at least one through.
+    private const int MaxConflictPasses = 16;
 
     public async Task<DispatchResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -109,12 +110,15 @@ public sealed partial class PostDispatcher(
                 continue;
             }
 
-            foreach (var state in stored.Post.States.Where(s => due.Contains(s.AccountId)))
+            // The accounts of one post are published side by side: one claim covers them all, so the whole post must
+            // finish within one ClaimTimeout, and each attempt is bounded by its own timeouts.
+            var claimedPost = stored.Post;
+            await Task.WhenAll(claimedPost.States.Where(s => due.Contains(s.AccountId)).Select(async state =>
             {
                 var attemptedAt = time.GetUtcNow();
-                var outcome = await AttemptAsync(entry.Scope, stored.Post, state, cancellationToken);
+                var outcome = await AttemptAsync(entry.Scope, claimedPost, state, cancellationToken);
                 await RecordAsync(entry.Scope, post.Id, state.AccountId, claimId, attemptedAt, outcome, cancellationToken);
-            }
+            }));
 
             await SettleAsync(entry, claimedUntil, cancellationToken);
             return due.Count;

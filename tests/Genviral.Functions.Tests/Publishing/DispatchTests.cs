@@ -96,6 +96,48 @@ public sealed class DispatchTests(PublishingFactory factory) : PublishingTestBas
         Assert.Empty(await IndexRowsAsync(tenant, id));
     }
 
+    [Theory]
+    [InlineData(Platform.Instagram, "instagram", 429)]
+    [InlineData(Platform.Instagram, "instagram", 500)]
+    [InlineData(Platform.Youtube, "youtube", 429)]
+    [InlineData(Platform.Youtube, "youtube", 503)]
+    [InlineData(Platform.Tiktok, "tiktok", 500)]
+    public async Task TransientFailure_EachPlatform_RetryThenPosted(Platform platform, string name, int status)
+    {
+        var tenant = await Factory.CreateTenantAsync();
+        var account = await AddByoAsync(tenant, platform);
+        using var client = Factory.CreateClient(tenant.Token);
+        var id = await CreateReadyAsync(tenant, client, Video(Caption(), account.Id));
+        await FailNextAsync(name, await TokenOfAsync(tenant, account), status);
+
+        await TickAsync();
+        var retrying = State(await GetPostAsync(client, id), account.Id);
+        Advance(PastAnyBackoff);
+        await TickAsync();
+
+        Assert.Equal("retry", retrying.GetProperty("status").GetString());
+        Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), retrying.GetProperty("error_message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("posted", State(await GetPostAsync(client, id), account.Id).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task MediaThePlatformCannotFetch_FailedWithThePlatformReason()
+    {
+        var (tenant, client, account) = await ByoTikTokAsync();
+        var caption = Caption();
+        var body = Video(caption, account.Id);
+        body["media"]!["url"] = Factory.MediaUrl("clip.mp4").Replace("/_sim/media/", "/_sim/missing/", StringComparison.Ordinal);
+        var id = await CreateReadyAsync(tenant, client, body);
+
+        await TickAsync();
+
+        var state = State(await GetPostAsync(client, id), account.Id);
+        Assert.Equal("failed", state.GetProperty("status").GetString());
+        Assert.Contains("url_download_failed", state.GetProperty("error_message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(Sim.MediaFetches, f => f.Url == body["media"]!["url"]!.GetValue<string>() && f.Status == 404);
+        Assert.Empty(PublishedWith(caption));
+    }
+
     [Fact]
     public async Task PermanentFailure_Failed_WithThePlatformMessageAfterOneAttempt()
     {
