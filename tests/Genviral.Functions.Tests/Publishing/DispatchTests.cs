@@ -277,6 +277,27 @@ public sealed class DispatchTests(PublishingFactory factory) : PublishingTestBas
     }
 
     [Fact]
+    public async Task PatchWhileClaimed_ClaimKept_NotPublishedUntilItExpires()
+    {
+        var (tenant, client, account) = await ByoTikTokAsync();
+        var caption = Caption();
+        var id = await CreateReadyAsync(tenant, client, Video(caption, account.Id));
+        await ClaimAsDeadDispatcherAsync(tenant, id);
+
+        using var patched = await PatchJsonAsync(client, id, new JsonObject { ["caption"] = caption + " edited" });
+        await TickAsync();
+        var whileClaimed = PublishedWith(caption).Count;
+        var claim = (await Store.GetAsync(tenant.Scope, id, Ct))!.Post.States[0].Publishing?.ClaimId;
+        Advance(TimeSpan.FromMinutes(16));
+        await TickAsync();
+
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal(0, whileClaimed);
+        Assert.Equal("dead-dispatcher", claim);
+        Assert.Equal(caption + " edited", Assert.Single(PublishedWith(caption)).Caption);
+    }
+
+    [Fact]
     public async Task MediaNotReady_Waits_ThenPublishedOnceReady()
     {
         var (tenant, client, account) = await ByoTikTokAsync();
