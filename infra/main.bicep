@@ -50,6 +50,12 @@ param logDailyQuotaGb int = -1
 @description('Turn on for production. Irreversible: the vault (and its name) then survives deletion for the retention period.')
 param keyVaultEnablePurgeProtection bool = false
 
+@description('TikTok app client_key (public), used to refresh BYO TikTok tokens; its secret goes in Key Vault as tiktok-client-secret.')
+param tiktokClientKey string = ''
+
+@description('Google OAuth client id (public), used to refresh BYO YouTube tokens; its secret goes in Key Vault as google-client-secret.')
+param googleClientId string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
 var tags = {
@@ -206,6 +212,9 @@ module functionApp 'modules/function-app.bicep' = {
     tableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.connectionString
+    keyVaultUri: keyVault.outputs.uri
+    tiktokClientKey: tiktokClientKey
+    googleClientId: googleClientId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyInstances: alwaysReadyInstances

@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
-# The run command: Azurite (installed into .tools on first use, data kept in .azurite/) plus the API in
-# standalone mode, which also runs the queue consumers and timers. Ctrl-C stops both.
+# The run command: Azurite (installed into .tools on first use, data kept in .azurite/), the platform simulator
+# (tools/PlatformSimulator, a local stand-in for TikTok, Instagram and YouTube) and the API in standalone mode, which
+# also runs the queue consumers and timers and publishes to the simulator. Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/azurite.sh
 
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:5080}"
 export Storage__ConnectionString="${Storage__ConnectionString:-UseDevelopmentStorage=true}"
+simulator_url="${SIMULATOR_URL:-http://localhost:5090}"
+export Platforms__TikTok__BaseUrl="${Platforms__TikTok__BaseUrl:-$simulator_url}"
+export Platforms__Instagram__BaseUrl="${Platforms__Instagram__BaseUrl:-$simulator_url}"
+export Platforms__YouTube__BaseUrl="${Platforms__YouTube__BaseUrl:-$simulator_url}"
+export Platforms__YouTube__TokenUrl="${Platforms__YouTube__TokenUrl:-$simulator_url/token}"
+# The simulator accepts any non-empty token; these stand in for the service's own credentials.
+export Platforms__TikTok__ClientId="${Platforms__TikTok__ClientId:-local-tiktok-client}"
+export Platforms__YouTube__ClientId="${Platforms__YouTube__ClientId:-local-google-client}"
+export Platforms__TikTok__HostedAccessToken="${Platforms__TikTok__HostedAccessToken:-local-hosted-tiktok-token}"
+export Platforms__Instagram__HostedAccessToken="${Platforms__Instagram__HostedAccessToken:-local-hosted-instagram-token}"
+export Platforms__YouTube__HostedAccessToken="${Platforms__YouTube__HostedAccessToken:-local-hosted-youtube-token}"
 
 app_pid=""
+simulator_pid=""
 cleanup() {
   [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+  [ -n "$simulator_pid" ] && kill "$simulator_pid" 2>/dev/null && wait "$simulator_pid" 2>/dev/null
   stop_azurite
 }
 trap cleanup EXIT
@@ -26,6 +40,9 @@ else
 fi
 
 dotnet build src/Genviral.Functions -c Release --nologo -v quiet
+dotnet build tools/PlatformSimulator -c Release --nologo -v quiet
+ASPNETCORE_URLS="$simulator_url" dotnet run --project tools/PlatformSimulator -c Release --no-build --no-launch-profile &
+simulator_pid=$!
 dotnet run --project src/Genviral.Functions -c Release --no-build --no-launch-profile &
 app_pid=$!
 
@@ -42,6 +59,7 @@ Genviral Partner API is running at $url
   API:        $url/api/partner/v1
   Docs:       $url/api/partner/v1/docs
   OpenAPI:    $url/api/partner/v1/openapi.json
+  Simulator:  $simulator_url (TikTok, Instagram, YouTube stand-in; sample media at $simulator_url/_sim/media/clip.mp4)
 
 Create a first key (in another terminal):
   admin="dotnet run --project src/Genviral.Admin --"
@@ -49,9 +67,15 @@ Create a first key (in another terminal):
   ws=\$(\$admin workspace create --name "My workspace" --owner "\$user" --json | sed -E 's/.*"id":"([^"]+)".*/\1/')
   \$admin plan set --workspace "\$ws" --plan business
   \$admin account add --workspace "\$ws" --platform tiktok --type hosted --username mybrand
+  \$admin account add --workspace "\$ws" --platform youtube --type byo --username mychannel --access-token t1 --refresh-token r1
   \$admin key issue --workspace "\$ws"
   curl -H "Authorization: Bearer <token>" $url/api/partner/v1/accounts
 
-Press Ctrl-C to stop the app and Azurite.
+Publish (the dispatcher runs every minute and posts to the simulator once the post's media is ready):
+  curl -H "Authorization: Bearer <token>" -H "Content-Type: application/json" $url/api/partner/v1/posts \\
+    -d '{"caption":"Hello","accounts":[{"id":"<account id>"}],"media":{"type":"video","url":"$simulator_url/_sim/media/clip.mp4"}}'
+  curl $simulator_url/_sim/publishing/published
+
+Press Ctrl-C to stop the app, the simulator and Azurite.
 MSG
 wait "$app_pid"

@@ -20,6 +20,15 @@ param deploymentContainerName string
 
 param applicationInsightsConnectionString string
 
+@description('Key Vault URI (with trailing slash); platform secrets are Key Vault references into it.')
+param keyVaultUri string
+
+@description('TikTok app client_key, for refreshing BYO tokens (not a secret).')
+param tiktokClientKey string
+
+@description('Google OAuth client id, for refreshing BYO YouTube tokens (not a secret).')
+param googleClientId string
+
 @description('Upper bound on instances the app scales out to. Flex bills per execution, so this caps spend spikes.')
 @minValue(1)
 @maxValue(1000)
@@ -207,6 +216,93 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           // A user-delegation SAS lives at most seven days.
           name: 'Media__SasValidity'
           value: '7.00:00:00'
+        }
+        // Publishing: the dispatcher's schedule (function.json reads %PublishDuePostsSchedule%) and rules.
+        {
+          name: 'PublishDuePostsSchedule'
+          value: '0 * * * * *'
+        }
+        {
+          name: 'Publishing__ClaimTimeout'
+          value: '00:15:00'
+        }
+        {
+          name: 'Publishing__MaxAttempts'
+          value: '5'
+        }
+        {
+          name: 'Publishing__RetryBaseDelay'
+          value: '00:01:00'
+        }
+        {
+          name: 'Publishing__RetryMaxDelay'
+          value: '01:00:00'
+        }
+        {
+          name: 'Publishing__MediaWaitDelay'
+          value: '00:01:00'
+        }
+        {
+          name: 'Publishing__RequestTimeout'
+          value: '00:00:30'
+        }
+        {
+          name: 'Publishing__UploadTimeout'
+          value: '00:10:00'
+        }
+        {
+          name: 'Publishing__PollInterval'
+          value: '00:00:05'
+        }
+        {
+          name: 'Publishing__MaxPolls'
+          value: '12'
+        }
+        // The real platform APIs. Secrets are Key Vault references (resolved with the user-assigned identity);
+        // the deployer stores them in the vault under these names.
+        {
+          name: 'Platforms__TikTok__BaseUrl'
+          value: 'https://open.tiktokapis.com'
+        }
+        {
+          name: 'Platforms__TikTok__ClientId'
+          value: tiktokClientKey
+        }
+        {
+          name: 'Platforms__TikTok__ClientSecret'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/tiktok-client-secret/)'
+        }
+        {
+          name: 'Platforms__TikTok__HostedAccessToken'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/tiktok-hosted-access-token/)'
+        }
+        {
+          name: 'Platforms__Instagram__BaseUrl'
+          value: 'https://graph.instagram.com'
+        }
+        {
+          name: 'Platforms__Instagram__HostedAccessToken'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/instagram-hosted-access-token/)'
+        }
+        {
+          name: 'Platforms__YouTube__BaseUrl'
+          value: 'https://www.googleapis.com'
+        }
+        {
+          name: 'Platforms__YouTube__TokenUrl'
+          value: 'https://oauth2.googleapis.com/token'
+        }
+        {
+          name: 'Platforms__YouTube__ClientId'
+          value: googleClientId
+        }
+        {
+          name: 'Platforms__YouTube__ClientSecret'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/google-client-secret/)'
+        }
+        {
+          name: 'Platforms__YouTube__HostedAccessToken'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/youtube-hosted-access-token/)'
         }
       ]
     }

@@ -14,6 +14,9 @@ public sealed class SimulatorState
     /// <summary>Videos by <see cref="Key"/> of platform and the platform's video id.</summary>
     public ConcurrentDictionary<string, SimulatedVideo> Videos { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The publishing endpoints' jobs, failure switches and call log.</summary>
+    public Publishing.PublishingSimulation Publishing { get; } = new();
+
     public static string Key(string platform, string id) => platform + ":" + id;
 }
 

@@ -42,6 +42,21 @@ public sealed class AccountStore(StorageClients storage, TimeProvider time)
     public async Task<PlatformCredentials?> GetCredentialsAsync(Scope scope, string accountId, CancellationToken cancellationToken) =>
         (await _credentials.GetEntityOrNullAsync<CredentialsEntity>(scope.PartitionKey, accountId, cancellationToken))?.ToCredentials();
 
+    /// <summary>Stores a BYO account's refreshed tokens (the publisher calls this after an OAuth refresh).</summary>
+    public async Task UpdateCredentialsAsync(Scope scope, string accountId, PlatformCredentials credentials, CancellationToken cancellationToken) =>
+        await _credentials.UpsertEntityAsync(
+            new CredentialsEntity
+            {
+                PartitionKey = scope.PartitionKey,
+                RowKey = accountId,
+                AccessToken = credentials.AccessToken,
+                RefreshToken = credentials.RefreshToken,
+                ExpiresAt = credentials.ExpiresAt,
+                PlatformUserId = credentials.PlatformUserId,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
     /// <summary>All accounts of the scope, oldest first (row keys are random, so order by creation here).</summary>
     public async Task<IReadOnlyList<SocialAccount>> ListAsync(Scope scope, CancellationToken cancellationToken)
     {

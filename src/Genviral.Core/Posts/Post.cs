@@ -28,6 +28,8 @@ public sealed record PostMedia(MediaType Type, IReadOnlyList<string> Urls)
 }
 
 /// <summary>One targeted account's publishing state.</summary>
+/// <param name="PlatformPostId">The platform's id of the published post, for matching analytics to it.</param>
+/// <param name="Publishing">The publisher's bookkeeping (claim, next attempt, platform job); never on the wire.</param>
 public sealed record AccountState(
     string AccountId,
     Platform Platform,
@@ -37,7 +39,17 @@ public sealed record AccountState(
     string? PublishedUrl = null,
     string? ErrorMessage = null,
     DateTimeOffset? LastAttemptedAt = null,
-    int Attempts = 0);
+    int Attempts = 0,
+    string? PlatformPostId = null,
+    PublishProgress? Publishing = null);
+
+/// <summary>
+/// Where the publisher is with one account state. <see cref="ClaimId"/> and <see cref="ClaimedUntil"/> mark the state
+/// as being published by one dispatcher (an expired claim was abandoned by a crash); <see cref="NextAttemptAt"/> is
+/// when a retry is due; <see cref="PlatformJobId"/> is a platform upload that was started and is still processing,
+/// so the next attempt polls it instead of uploading the media a second time.
+/// </summary>
+public sealed record PublishProgress(string? ClaimId, DateTimeOffset? ClaimedUntil, DateTimeOffset? NextAttemptAt, string? PlatformJobId);
 
 /// <summary>
 /// A post. <see cref="Status"/> is never stored independently of the states: it is always

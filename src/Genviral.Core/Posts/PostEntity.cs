@@ -73,13 +73,15 @@ internal static class PostEntity
 
 internal sealed record StoredState(
     string AccountId, string Platform, string Type, string Status, DateTimeOffset? PublishedAt, string? PublishedUrl,
-    string? ErrorMessage, DateTimeOffset? LastAttemptedAt, int Attempts)
+    string? ErrorMessage, DateTimeOffset? LastAttemptedAt, int Attempts, string? PlatformPostId = null, PublishProgress? Publishing = null)
 {
     public static StoredState From(AccountState s) => new(
-        s.AccountId, s.Platform.ToString(), s.Type.ToString(), s.Status.ToString(), s.PublishedAt, s.PublishedUrl, s.ErrorMessage, s.LastAttemptedAt, s.Attempts);
+        s.AccountId, s.Platform.ToString(), s.Type.ToString(), s.Status.ToString(), s.PublishedAt, s.PublishedUrl, s.ErrorMessage, s.LastAttemptedAt, s.Attempts,
+        s.PlatformPostId, s.Publishing);
 
     public AccountState ToState() => new(
-        AccountId, Enum.Parse<Platform>(Platform), Enum.Parse<AccountType>(Type), Enum.Parse<PostStatus>(Status), PublishedAt, PublishedUrl, ErrorMessage, LastAttemptedAt, Attempts);
+        AccountId, Enum.Parse<Platform>(Platform), Enum.Parse<AccountType>(Type), Enum.Parse<PostStatus>(Status), PublishedAt, PublishedUrl, ErrorMessage, LastAttemptedAt, Attempts,
+        PlatformPostId, Publishing);
 }
 
 [JsonSerializable(typeof(List<StoredState>))]

@@ -53,7 +53,9 @@ public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWor
         var previous = old.States.ToDictionary(s => s.AccountId, StringComparer.OrdinalIgnoreCase);
         var states = content.Accounts.Select(a => previous.TryGetValue(a.AccountId, out var s) && s.Status == PostStatus.Posted
             ? s
-            : new AccountState(a.AccountId, a.Platform, a.Type, content.PrePublishStatus, Attempts: previous.TryGetValue(a.AccountId, out var p) ? p.Attempts : 0)).ToList();
+            : new AccountState(a.AccountId, a.Platform, a.Type, content.PrePublishStatus, Attempts: previous.TryGetValue(a.AccountId, out var p) ? p.Attempts : 0,
+                // A state a dispatcher is publishing right now keeps its claim, so the result still lands (not a second publish).
+                Publishing: p?.Publishing?.ClaimId is not null ? p.Publishing with { NextAttemptAt = null } : null)).ToList();
         // Media that failed is fetched afresh on any edit: the source may have been fixed meanwhile.
         var mediaChanged = old.MediaState.Failed || !old.Media.Equals(content.Media) || old.MediaState.NeedsRehost != content.Accounts.Any(a => a.Type == AccountType.Byo);
         var updated = old with
@@ -99,7 +101,7 @@ public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWor
             }
 
             var states = old.States.Select(s => s.Status == PostStatus.Failed && (accountIds is null || accountIds.Contains(s.AccountId, StringComparer.OrdinalIgnoreCase))
-                ? s with { Status = PostStatus.Retry, ErrorMessage = null, Attempts = 0 }
+                ? s with { Status = PostStatus.Retry, ErrorMessage = null, Attempts = 0, Publishing = null }
                 : s).ToList();
             if (!states.Any(s => s.Status == PostStatus.Retry))
             {

@@ -24,4 +24,20 @@ public readonly record struct Scope(ScopeKind Kind, string Id)
     public string? WorkspaceId => Kind == ScopeKind.Workspace ? Id : null;
 
     public override string ToString() => PartitionKey;
+
+    /// <summary>The scope a partition key names; index rows outside the scope's partition carry it as text.</summary>
+    public static bool TryParsePartitionKey(string? partitionKey, out Scope scope)
+    {
+        scope = default;
+        if (partitionKey?.StartsWith("ws_", StringComparison.Ordinal) == true && partitionKey.Length > 3)
+        {
+            scope = Workspace(partitionKey[3..]);
+        }
+        else if (partitionKey?.StartsWith("user_", StringComparison.Ordinal) == true && partitionKey.Length > 5)
+        {
+            scope = Personal(partitionKey[5..]);
+        }
+
+        return scope.Id is not null;
+    }
 }

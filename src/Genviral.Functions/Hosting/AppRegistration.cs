@@ -1,8 +1,10 @@
 using Genviral.Core;
+using Genviral.Core.Publishing;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
 using Genviral.Functions.Media;
 using Genviral.Functions.Posts;
+using Genviral.Functions.Publishing;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Genviral.Functions.Hosting;
@@ -13,6 +15,7 @@ internal static class AppRegistration
     public static WebApplicationBuilder AddGenviralApi(this WebApplicationBuilder builder)
     {
         builder.AddGenviralCore();
+        builder.AddGenviralPublishing();
         if (HostingMode.CustomHandlerPort(builder.Configuration) is { } port)
         {
             // The host forwards to 127.0.0.1 on the port it chose; nothing else may reach the handler.
@@ -39,6 +42,7 @@ internal static class AppRegistration
         services.AddSingleton<KeyUsageRecorder>();
         services.AddSingleton<IQueueFunction, RecordKeyUsageFunction>();
         services.AddSingleton<IQueueFunction, RehostMediaFunction>();
+        services.AddSingleton<ITimerFunction, PublishDuePostsFunction>();
 
         var standaloneWork = builder.Configuration.GetValue("Standalone:BackgroundWork", true);
         if (!HostingMode.IsCustomHandler(builder.Configuration) && standaloneWork)

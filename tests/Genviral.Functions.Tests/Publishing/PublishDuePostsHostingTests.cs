@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Cronos;
+using Genviral.Core.Accounts;
+using Genviral.Core.Storage;
+using Genviral.Functions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Genviral.Functions.Tests.Publishing;
+
+public sealed class PublishingCustomHandlerFactory : PublishingFactory
+{
+    protected override IReadOnlyDictionary<string, string> Settings =>
+        new Dictionary<string, string>(base.Settings) { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7071" };
+}
+
+/// <summary>PublishDuePosts as the Functions host invokes it (the timer envelope on POST /PublishDuePosts).</summary>
+public sealed class PublishDuePostsCustomHandlerTests(PublishingCustomHandlerFactory factory) : PublishingTestBase(factory), IClassFixture<PublishingCustomHandlerFactory>
+{
+    [Fact]
+    public async Task HostTimerInvocation_DuePost_PublishedAndAnsweredWithTheResponseShape()
+    {
+        var tenant = await Factory.CreateTenantAsync();
+        var account = await AddByoAsync(tenant, Platform.Tiktok);
+        using var client = Factory.CreateClient(tenant.Token);
+        var caption = Caption();
+        var id = await CreateReadyAsync(tenant, client, Video(caption, account.Id));
+        var now = Factory.Time.GetUtcNow();
+        // The host sends the TimerInfo object as a JSON string inside Data (its double encoding of binding values).
+        var timer = JsonSerializer.Serialize(new
+        {
+            Schedule = new { AdjustForDST = true },
+            ScheduleStatus = new { Last = now.AddMinutes(-1).ToString("O"), Next = now.AddMinutes(1).ToString("O"), LastUpdated = now.AddMinutes(-1).ToString("O") },
+            IsPastDue = false,
+        });
+        var envelope = JsonSerializer.Serialize(new
+        {
+            Data = new { timer },
+            Metadata = new { sys = new { MethodName = "PublishDuePosts", UtcNow = now.ToString("O"), RandGuid = Guid.NewGuid().ToString() } },
+        });
+        using var host = Factory.CreateClient();
+
+        using var response = await host.PostAsync("/PublishDuePosts", new StringContent(envelope, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(JsonValueKind.Object, body.RootElement.GetProperty("Outputs").ValueKind);
+        Assert.Equal("posted", (await GetPostAsync(client, id)).GetProperty("status").GetString());
+        Assert.Single(PublishedWith(caption));
+    }
+}
+
+/// <summary>PublishDuePosts under the standalone leased timer, including the past-due run after downtime.</summary>
+public sealed class PublishDuePostsStandaloneTests(PublishingFactory factory) : PublishingTestBase(factory), IClassFixture<PublishingFactory>
+{
+    [Fact]
+    public async Task PastDueRunAfterDowntime_EveryOverduePost_PublishedOnce()
+    {
+        var tenant = await Factory.CreateTenantAsync();
+        var account = await AddByoAsync(tenant, Platform.Tiktok);
+        using var client = Factory.CreateClient(tenant.Token);
+        var captions = Enumerable.Range(1, 3).Select(_ => Caption()).ToList();
+        var ids = new List<string>();
+        for (var i = 0; i < captions.Count; i++)
+        {
+            var body = Video(captions[i], account.Id);
+            body["scheduled_at"] = Factory.Time.GetUtcNow().AddHours(i + 1).ToString("O", CultureInfo.InvariantCulture);
+            ids.Add(await CreateReadyAsync(tenant, client, body));
+        }
+
+        var function = Factory.Services.GetServices<ITimerFunction>().Single(f => f.Name == "PublishDuePosts");
+        var cron = CronExpression.Parse(function.Schedule, CronFormat.IncludeSeconds);
+        var blob = Factory.Storage.Container(StorageNames.LocksContainer).GetBlobClient("timers/" + function.Name);
+        await blob.UploadAsync(BinaryData.Empty, overwrite: true, Ct);
+        var timer = new StandaloneTimer([function], Factory.Storage, Factory.Time, NullLogger<StandaloneTimer>.Instance);
+        Advance(TimeSpan.FromHours(4));
+        var missed = cron.GetNextOccurrence(Factory.Time.GetUtcNow().AddHours(-4), TimeZoneInfo.Utc)!.Value;
+
+        var ran = await timer.RunOnceAsync(function, cron, blob, missed, isPastDue: true, Ct);
+        Advance(TimeSpan.FromMinutes(1));
+        var next = cron.GetNextOccurrence(Factory.Time.GetUtcNow().AddMinutes(-1), TimeZoneInfo.Utc)!.Value;
+        var ranAgain = await timer.RunOnceAsync(function, cron, blob, next, isPastDue: false, Ct);
+
+        Assert.True(ran);
+        Assert.True(ranAgain);
+        Assert.All(captions, c => Assert.Single(PublishedWith(c)));
+        foreach (var id in ids)
+        {
+            Assert.Equal("posted", (await GetPostAsync(client, id)).GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public void Schedule_FromTheAppSetting_DefaultsToEveryMinute()
+    {
+        var function = Factory.Services.GetServices<ITimerFunction>().Single(f => f.Name == "PublishDuePosts");
+
+        Assert.Equal("0 * * * * *", function.Schedule);
+    }
+}
