@@ -47,6 +47,15 @@ param storageSkuName string = 'Standard_LRS'
 @description('Log Analytics daily ingestion cap in GB; -1 = no cap.')
 param logDailyQuotaGb int = -1
 
+@description('Six-field NCRONTAB (UTC) of the CaptureFreeSnapshots timer: when targets get their free daily snapshot.')
+param captureFreeSnapshotsSchedule string = '0 5 * * * *'
+
+@description('Instagram business account through which business discovery reads other accounts\' stats.')
+param instagramBusinessAccountId string = ''
+
+@description('TikTok Research API client key (not a secret; the client secret is the Key Vault secret tiktok-client-secret).')
+param tiktokClientKey string = ''
+
 @description('Turn on for production. Irreversible: the vault (and its name) then survives deletion for the retention period.')
 param keyVaultEnablePurgeProtection bool = false
 
@@ -72,6 +81,9 @@ var tableNames = [
   'accountcredentials'
   'posts'
   'schedule'
+  'analytics'
+  'analyticsdays'
+  'platformposts'
 ]
 // Each queue and its '<queue>-poison' queue, where the host (and the standalone consumer) parks a message after
 // its last attempt. Declared rather than left to the runtime so that they exist before the first failure.
@@ -80,6 +92,8 @@ var queueNames = [
   'key-usage-poison'
   'media-rehost'
   'media-rehost-poison'
+  'analytics-refresh'
+  'analytics-refresh-poison'
 ]
 var containerNames = [
   'locks'
@@ -208,6 +222,10 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyInstances: alwaysReadyInstances
+    keyVaultUri: keyVault.outputs.uri
+    captureFreeSnapshotsSchedule: captureFreeSnapshotsSchedule
+    instagramBusinessAccountId: instagramBusinessAccountId
+    tiktokClientKey: tiktokClientKey
   }
   // The host starts as soon as the site exists and needs its storage and telemetry roles in place.
   dependsOn: [

@@ -37,6 +37,13 @@ param instanceMemoryMB int
 @minValue(0)
 param alwaysReadyInstances int
 
+@description('Vault of the platform secrets, referenced by Key Vault references in app settings (https://<name>.vault.azure.net/).')
+param keyVaultUri string
+
+param captureFreeSnapshotsSchedule string
+param instagramBusinessAccountId string
+param tiktokClientKey string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -181,6 +188,44 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'ApiKeys__LastUsedInterval'
           value: '00:01:00'
+        }
+        // Analytics: the timer's schedule (function.json reads it as %CaptureFreeSnapshotsSchedule%) and the stats
+        // APIs. Secrets are Key Vault references, resolved with the user-assigned identity.
+        {
+          name: 'CaptureFreeSnapshotsSchedule'
+          value: captureFreeSnapshotsSchedule
+        }
+        {
+          name: 'Platforms__TikTok__BaseUrl'
+          value: 'https://open.tiktokapis.com/'
+        }
+        {
+          name: 'Platforms__TikTok__ClientKey'
+          value: tiktokClientKey
+        }
+        {
+          name: 'Platforms__TikTok__ClientSecret'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/tiktok-client-secret/)'
+        }
+        {
+          name: 'Platforms__Instagram__BaseUrl'
+          value: 'https://graph.facebook.com/v21.0/'
+        }
+        {
+          name: 'Platforms__Instagram__BusinessAccountId'
+          value: instagramBusinessAccountId
+        }
+        {
+          name: 'Platforms__Instagram__AccessToken'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/instagram-access-token/)'
+        }
+        {
+          name: 'Platforms__YouTube__BaseUrl'
+          value: 'https://www.googleapis.com/'
+        }
+        {
+          name: 'Platforms__YouTube__ApiKey'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/youtube-api-key/)'
         }
       ]
     }

@@ -1,4 +1,5 @@
 using Genviral.Core.Accounts;
+using Genviral.Core.Analytics;
 using Genviral.Core.Auth;
 using Genviral.Core.Posts;
 using Genviral.Core.Storage;
@@ -24,6 +25,7 @@ public static class CoreRegistration
         builder.Services.AddSingleton<PostSchedule>();
         builder.Services.AddSingleton<MediaWork>();
         builder.Services.AddSingleton<PostService>();
+        builder.Services.AddAnalyticsCore();
         return builder;
     }
 }

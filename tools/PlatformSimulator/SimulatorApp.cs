@@ -1,3 +1,5 @@
+using Genviral.PlatformSimulator.Stats;
+
 namespace Genviral.PlatformSimulator;
 
 /// <summary>
@@ -15,6 +17,7 @@ public static class SimulatorApp
         var app = builder.Build();
         app.MapGet("/", () => Results.Ok(new { service = "genviral-platform-simulator" }));
         // Each platform area adds its own routes here, one extension method per file/folder.
+        app.MapStats();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Genviral.Core;
+using Genviral.Functions.Analytics;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
 using Genviral.Functions.Posts;
@@ -37,6 +38,7 @@ internal static class AppRegistration
         services.AddSingleton<PostValidation>();
         services.AddSingleton<KeyUsageRecorder>();
         services.AddSingleton<IQueueFunction, RecordKeyUsageFunction>();
+        services.AddAnalytics();
 
         var standaloneWork = builder.Configuration.GetValue("Standalone:BackgroundWork", true);
         if (!HostingMode.IsCustomHandler(builder.Configuration) && standaloneWork)
