@@ -138,7 +138,7 @@ public sealed partial class AnalyticsRefreshes(
     public async Task FailAsync(Scope scope, string refreshId, string error, CancellationToken cancellationToken)
     {
         var refresh = await store.GetRefreshEntityAsync(scope, refreshId, cancellationToken);
-        if (refresh is null)
+        if (refresh is null || refresh.RefreshStatus == RefreshStatus.Completed)
         {
             return;
         }
