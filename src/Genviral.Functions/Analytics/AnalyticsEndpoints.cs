@@ -34,7 +34,6 @@ internal static class AnalyticsEndpoints
                  "platform": "tiktok", "identifier": "@Brand", "normalized_identifier": "brand", "display_name": "Brand (main)", "last_refreshed_at": null,
                  "free_refresh_available": true} } }
                 """)
-            .Produces<object>(StatusCodes.Status200OK)
             .ProducesErrors(400, 413, 415);
         analytics.MapGet("/targets/{id}", GetTargetAsync)
             .WithName("GetAnalyticsTarget")
