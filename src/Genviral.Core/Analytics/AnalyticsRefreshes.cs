@@ -134,6 +134,18 @@ public sealed partial class AnalyticsRefreshes(
         await ProcessAsync(scope, refreshId!, isLastAttempt, cancellationToken);
     }
 
+    /// <summary>Deletes a target with its history; a refresh still pending or processing is failed first, so its credit comes back.</summary>
+    public async Task<bool> DeleteTargetAsync(Scope scope, string targetId, CancellationToken cancellationToken)
+    {
+        var target = await store.GetTargetEntityAsync(scope, targetId, cancellationToken);
+        if (target?.ActiveRefreshId is { } active)
+        {
+            await FailAsync(scope, active, "The target was deleted", cancellationToken);
+        }
+
+        return await store.DeleteTargetAsync(scope, targetId, cancellationToken);
+    }
+
     /// <summary>Marks a refresh failed (with its reason) and refunds its credit; both happen at most once.</summary>
     public async Task FailAsync(Scope scope, string refreshId, string error, CancellationToken cancellationToken)
     {

@@ -160,8 +160,8 @@ internal static class AnalyticsEndpoints
     }
 
     private static async Task<Results<Ok<Envelope<DeleteTargetResponse>>, ApiError>> DeleteTargetAsync(
-        string id, Caller caller, AnalyticsStore store, CancellationToken cancellationToken) =>
-        await store.DeleteTargetAsync(caller.Scope, id, cancellationToken)
+        string id, Caller caller, AnalyticsRefreshes refreshes, CancellationToken cancellationToken) =>
+        await refreshes.DeleteTargetAsync(caller.Scope, id, cancellationToken)
             ? TypedResults.Ok(ApiJson.Envelope("Analytics target deleted", new DeleteTargetResponse(id, true)))
             : TargetNotFound();
 

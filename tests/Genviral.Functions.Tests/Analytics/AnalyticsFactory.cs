@@ -92,6 +92,16 @@ public class AnalyticsFactory : ApiFactory
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Makes the simulator answer <paramref name="status"/> for every stats request about <paramref name="handle"/>; null ends it.</summary>
+    public async Task SetOutageAsync(string handle, int? status)
+    {
+        using var http = new HttpClient { BaseAddress = SimulatorUrl };
+        using var response = status is { } s
+            ? await http.PostAsJsonAsync("_sim/stats/outages", new { handle, status = s }, TestContext.Current.CancellationToken)
+            : await http.DeleteAsync("_sim/stats/outages/" + handle, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task SeedVideoAsync(string platform, string handle, string id, DateTimeOffset publishedAt, long views, long likes, long comments, long shares)
     {
         using var http = new HttpClient { BaseAddress = SimulatorUrl };

@@ -153,6 +153,52 @@ public sealed class RefreshTests(AnalyticsFactory factory) : AnalyticsTestBase(f
     }
 
     [Fact]
+    public async Task RunAnalyticsRefresh_PlatformOutage_RetriesThenFailsOnTheLastAttemptAndRefunds()
+    {
+        var (tenant, client) = await TenantAsync(credits: 1);
+        var handle = Handle();
+        await Factory.SeedProfileAsync("youtube", handle, 8);
+        var id = await CreateTargetIdAsync(client, "youtube", "@" + handle);
+        (await client.PatchAsync($"{Base}/targets/{id}", System.Net.Http.Json.JsonContent.Create(new { refreshPolicy = new { freeDailyRefresh = false } }), Ct)).Dispose();
+        await Factory.SetOutageAsync(handle, 503);
+        var refreshId = (await RefreshOkAsync(client, id)).GetProperty("refresh").GetProperty("id").GetString()!;
+        var message = Assert.Single(await Factory.PeekRefreshQueueAsync(), m => m.Contains(refreshId, StringComparison.Ordinal));
+
+        var retry = await Record.ExceptionAsync(() => Factory.RefreshFunction.RunAsync(new QueueMessage(message, "m", 1, null, false), Ct));
+        var during = await GetRefreshAsync(client, refreshId);
+        var usedDuring = await CreditsUsedAsync(tenant);
+        await Factory.RefreshFunction.RunAsync(new QueueMessage(message, "m", 5, null, true), Ct);
+        await Factory.SetOutageAsync(handle, null);
+
+        Assert.IsType<Genviral.Core.Platforms.Stats.PlatformStatsException>(retry);
+        Assert.Equal("processing", during.GetProperty("status").GetString());
+        Assert.Equal(1, usedDuring);
+        var failed = await GetRefreshAsync(client, refreshId);
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.Contains("503", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await CreditsUsedAsync(tenant));
+        using var next = await RefreshAsync(client, id);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task DeleteTarget_WithAPendingPaidRefresh_RefundsItsCredit()
+    {
+        var (tenant, client) = await TenantAsync(credits: 1);
+        var id = await SeededTargetAsync(client);
+        (await client.PatchAsync($"{Base}/targets/{id}", System.Net.Http.Json.JsonContent.Create(new { refreshPolicy = new { freeDailyRefresh = false } }), Ct)).Dispose();
+        await RefreshOkAsync(client, id);
+        Assert.Equal(1, await CreditsUsedAsync(tenant));
+
+        using var response = await client.DeleteAsync($"{Base}/targets/{id}", Ct);
+        await Factory.DrainRefreshQueueAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await CreditsUsedAsync(tenant));
+        Assert.Empty(await RowKeysAsync(tenant, "refresh|"));
+    }
+
+    [Fact]
     public async Task Refresh_WhilePending_Returns409AndChargesNothing()
     {
         var (tenant, client) = await TenantAsync(credits: 3);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -8,7 +9,8 @@ namespace Genviral.PlatformSimulator.Stats;
 /// The stats subset of the three platforms, read from <see cref="SimulatorState"/>: TikTok Research API
 /// (token, user info, video query), Instagram business discovery, YouTube channels / playlistItems / videos.
 /// An unknown handle answers as the platform does (4xx with its error body). <c>POST /_sim/stats/profiles</c> and
-/// <c>/_sim/stats/videos</c> seed data for tests and the demo.
+/// <c>/_sim/stats/videos</c> seed data for tests and the demo; <c>POST /_sim/stats/outages</c> makes a handle's stats
+/// answer a status (e.g. 503) until <c>DELETE</c>d.
 /// </summary>
 public static partial class StatsRoutes
 {
@@ -18,6 +20,20 @@ public static partial class StatsRoutes
     public static WebApplication MapStats(this WebApplication app)
     {
         var state = app.Services.GetRequiredService<SimulatorState>();
+        var outages = new ConcurrentDictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        app.Use(async (context, next) =>
+        {
+            // An outage answers before any stats route, whatever platform path the handle appears in.
+            var handle = await HandleOfAsync(context.Request);
+            if (handle is not null && outages.TryGetValue(handle, out var status))
+            {
+                context.Response.StatusCode = status;
+                await context.Response.WriteAsJsonAsync(new { error = new { code = "internal_error", message = "Simulated outage" } });
+                return;
+            }
+
+            await next(context);
+        });
 
         // Answers client_credentials and refresh_token grants alike, so publishing can share this route.
         app.MapPost("/v2/oauth/token/", () => Results.Json(new Dictionary<string, object>
@@ -181,6 +197,12 @@ public static partial class StatsRoutes
             state.Profiles[SimulatorState.Key(profile.Platform, profile.Handle)] = profile;
             return Results.Ok(profile);
         });
+        app.MapPost("/_sim/stats/outages", (SimulatedOutage outage) =>
+        {
+            outages[outage.Handle] = outage.Status;
+            return Results.Ok(outage);
+        });
+        app.MapDelete("/_sim/stats/outages/{handle}", (string handle) => outages.TryRemove(handle, out _) ? Results.NoContent() : Results.NotFound());
         app.MapPost("/_sim/stats/videos", (SimulatedVideo video) =>
         {
             state.Videos[SimulatorState.Key(video.Platform, video.Id)] = video;
@@ -193,6 +215,25 @@ public static partial class StatsRoutes
     private static IEnumerable<SimulatedVideo> VideosOf(SimulatorState state, string platform, string handle) =>
         state.Videos.Values.Where(v => v.Platform == platform && string.Equals(v.Handle, handle, StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(v => v.PublishedAt);
+
+    /// <summary>The handle a stats request is about: TikTok's body username, Instagram's discovery username, YouTube's forHandle.</summary>
+    private static async Task<string?> HandleOfAsync(HttpRequest request)
+    {
+        if (request.Path.StartsWithSegments("/v2/research/user/info"))
+        {
+            request.EnableBuffering();
+            var body = await ReadAsync(request);
+            request.Body.Position = 0;
+            return body.TryGetProperty("username", out var u) ? u.GetString() : null;
+        }
+
+        if (request.Query.TryGetValue("fields", out var fields) && DiscoveryUsername().Match(fields.ToString()) is { Success: true } match)
+        {
+            return match.Groups[1].Value;
+        }
+
+        return request.Query.TryGetValue("forHandle", out var forHandle) ? forHandle.ToString().TrimStart('@') : null;
+    }
 
     private static async Task<JsonElement> ReadAsync(HttpRequest request)
     {
@@ -209,3 +250,5 @@ public static partial class StatsRoutes
     [GeneratedRegex(@"media\.limit\((\d+)\)")]
     private static partial Regex MediaLimit();
 }
+
+public sealed record SimulatedOutage(string Handle, int Status);
