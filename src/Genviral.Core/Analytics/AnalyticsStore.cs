@@ -155,8 +155,19 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
 
         foreach (var chunk in keys.Chunk(BatchSize))
         {
-            await _table.SubmitSinglePartitionAsync(
-                [.. chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(scope.PartitionKey, k), ETag.All))], cancellationToken);
+            try
+            {
+                await _table.SubmitSinglePartitionAsync(
+                    [.. chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(scope.PartitionKey, k), ETag.All))], cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404)
+            {
+                // A concurrent delete removed some of these rows; single deletes treat a missing row as done.
+                foreach (var key in chunk)
+                {
+                    await _table.DeleteEntityAsync(scope.PartitionKey, key, ETag.All, cancellationToken);
+                }
+            }
         }
 
         try

@@ -268,6 +268,33 @@ public sealed class TargetsTests(AnalyticsFactory factory) : AnalyticsTestBase(f
     }
 
     [Fact]
+    public async Task DeleteTarget_Concurrent_BothSucceedOrFindItGoneAndNothingRemains()
+    {
+        var (tenant, client) = await TenantAsync();
+        var handle = Handle();
+        await Factory.SeedProfileAsync("tiktok", handle, 1);
+        for (var i = 0; i < 30; i++)
+        {
+            await Factory.SeedVideoAsync("tiktok", handle, (8000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), Factory.Time.GetUtcNow().AddHours(-i - 1), i, 0, 0, 0);
+        }
+
+        var id = await CreateTargetIdAsync(client, "tiktok", handle);
+        await RefreshOkAsync(client, id);
+        await Factory.DrainRefreshQueueAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => client.DeleteAsync($"{Base}/targets/{id}", Ct)));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, r.StatusCode.ToString()));
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Empty(await RowKeysAsync(tenant, "pstat|" + id));
+        Assert.Empty(await RowKeysAsync(tenant, "target|"));
+        foreach (var r in responses)
+        {
+            r.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Analytics_WithoutPlan_Returns402SubscriptionRequired()
     {
         var tenant = await Factory.CreateTenantAsync(plan: null);
