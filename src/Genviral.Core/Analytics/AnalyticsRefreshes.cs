@@ -346,9 +346,14 @@ public sealed partial class AnalyticsRefreshes(
                 await store.Table.SubmitSinglePartitionAsync(actions, cancellationToken);
                 return;
             }
-            catch (TableTransactionFailedException e) when (e.Status == 412 && e.FailedTransactionActionIndex != 0)
+            catch (TableTransactionFailedException e) when (e.Status == 412)
             {
-                // Only the target moved on (a refresh call was counted); the refresh row is still ours.
+                // If only the target moved on (a refresh call was counted), apply the change to its fresh row. If the
+                // refresh row itself changed, another delivery is finishing it: let this attempt fail and be retried.
+                if ((await store.GetRefreshEntityAsync(scope, refresh.Id, cancellationToken))?.ETag != refresh.ETag)
+                {
+                    throw;
+                }
             }
         }
     }
