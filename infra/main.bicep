@@ -47,10 +47,16 @@ param storageSkuName string = 'Standard_LRS'
 @description('Log Analytics daily ingestion cap in GB; -1 = no cap.')
 param logDailyQuotaGb int = -1
 
+@description('Six-field NCRONTAB (UTC) of the CaptureFreeSnapshots timer: when targets get their free daily snapshot.')
+param captureFreeSnapshotsSchedule string = '0 5 * * * *'
+
+@description('Instagram business account through which business discovery reads other accounts\' stats.')
+param instagramBusinessAccountId string = ''
+
 @description('Turn on for production. Irreversible: the vault (and its name) then survives deletion for the retention period.')
 param keyVaultEnablePurgeProtection bool = false
 
-@description('TikTok app client_key (public), used to refresh BYO TikTok tokens; its secret goes in Key Vault as tiktok-client-secret.')
+@description('TikTok app client_key (public): refreshes BYO TikTok tokens and gets Research API tokens for analytics; its secret goes in Key Vault as tiktok-client-secret.')
 param tiktokClientKey string = ''
 
 @description('Google OAuth client id (public), used to refresh BYO YouTube tokens; its secret goes in Key Vault as google-client-secret.')
@@ -78,6 +84,9 @@ var tableNames = [
   'accountcredentials'
   'posts'
   'schedule'
+  'analytics'
+  'analyticsdays'
+  'platformposts'
 ]
 // Each queue and its '<queue>-poison' queue, where the host (and the standalone consumer) parks a message after
 // its last attempt. Declared rather than left to the runtime so that they exist before the first failure.
@@ -86,6 +95,8 @@ var queueNames = [
   'key-usage-poison'
   'media-rehost'
   'media-rehost-poison'
+  'analytics-refresh'
+  'analytics-refresh-poison'
 ]
 var containerNames = [
   'locks'
@@ -218,6 +229,8 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyInstances: alwaysReadyInstances
+    captureFreeSnapshotsSchedule: captureFreeSnapshotsSchedule
+    instagramBusinessAccountId: instagramBusinessAccountId
   }
   // The host starts as soon as the site exists and needs its storage and telemetry roles in place.
   dependsOn: [

@@ -19,6 +19,15 @@ export Platforms__YouTube__ClientId="${Platforms__YouTube__ClientId:-local-googl
 export Platforms__TikTok__HostedAccessToken="${Platforms__TikTok__HostedAccessToken:-local-hosted-tiktok-token}"
 export Platforms__Instagram__HostedAccessToken="${Platforms__Instagram__HostedAccessToken:-local-hosted-instagram-token}"
 export Platforms__YouTube__HostedAccessToken="${Platforms__YouTube__HostedAccessToken:-local-hosted-youtube-token}"
+export Platforms__TikTok__ClientSecret="${Platforms__TikTok__ClientSecret:-local-tiktok-secret}"
+export Platforms__YouTube__ClientSecret="${Platforms__YouTube__ClientSecret:-local-google-secret}"
+# Analytics stats: Instagram business discovery through the simulator's business account, YouTube by API key.
+export Platforms__Instagram__DiscoveryBaseUrl="${Platforms__Instagram__DiscoveryBaseUrl:-$simulator_url/v21.0/}"
+export Platforms__Instagram__BusinessAccountId="${Platforms__Instagram__BusinessAccountId:-17841400000000001}"
+export Platforms__Instagram__DiscoveryAccessToken="${Platforms__Instagram__DiscoveryAccessToken:-local-instagram-discovery-token}"
+export Platforms__YouTube__ApiKey="${Platforms__YouTube__ApiKey:-local-youtube-api-key}"
+# The simulator serves sample media (/_sim/media/...); the media pipeline may fetch from it and nothing else private.
+export Media__AllowedPrivateHosts="${Media__AllowedPrivateHosts:-${simulator_url#http://}}"
 
 app_pid=""
 simulator_pid=""

@@ -46,6 +46,12 @@ param instanceMemoryMB int
 @minValue(0)
 param alwaysReadyInstances int
 
+@description('Six-field NCRONTAB (UTC) of the CaptureFreeSnapshots timer.')
+param captureFreeSnapshotsSchedule string
+
+@description('Our Instagram business account, through which business discovery reads public profiles.')
+param instagramBusinessAccountId string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -191,6 +197,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'ApiKeys__LastUsedInterval'
           value: '00:01:00'
         }
+        // Analytics: the timer's schedule (function.json reads it as %CaptureFreeSnapshotsSchedule%).
+        {
+          name: 'CaptureFreeSnapshotsSchedule'
+          value: captureFreeSnapshotsSchedule
+        }
         // Media pipeline. No private host may be fetched in Azure: the allow-list exists for tests and the local demo.
         {
           name: 'Media__AllowedPrivateHosts'
@@ -262,7 +273,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         // the deployer stores them in the vault under these names.
         {
           name: 'Platforms__TikTok__BaseUrl'
-          value: 'https://open.tiktokapis.com'
+          value: 'https://open.tiktokapis.com/'
         }
         {
           name: 'Platforms__TikTok__ClientId'
@@ -286,7 +297,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: 'Platforms__YouTube__BaseUrl'
-          value: 'https://www.googleapis.com'
+          value: 'https://www.googleapis.com/'
         }
         {
           name: 'Platforms__YouTube__TokenUrl'
@@ -303,6 +314,23 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Platforms__YouTube__HostedAccessToken'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/youtube-hosted-access-token/)'
+        }
+        // Analytics stats: Instagram business discovery lives on the Facebook Graph host, not the publishing one.
+        {
+          name: 'Platforms__Instagram__DiscoveryBaseUrl'
+          value: 'https://graph.facebook.com/v21.0/'
+        }
+        {
+          name: 'Platforms__Instagram__BusinessAccountId'
+          value: instagramBusinessAccountId
+        }
+        {
+          name: 'Platforms__Instagram__DiscoveryAccessToken'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/instagram-access-token/)'
+        }
+        {
+          name: 'Platforms__YouTube__ApiKey'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/youtube-api-key/)'
         }
       ]
     }

@@ -1,4 +1,5 @@
 using Genviral.Core.Accounts;
+using Genviral.Core.Analytics;
 using Genviral.Core.Auth;
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
@@ -26,6 +27,7 @@ public static class CoreRegistration
         builder.Services.AddSingleton<MediaWork>();
         builder.Services.AddSingleton<PostService>();
         builder.AddGenviralMedia();
+        builder.Services.AddAnalyticsCore();
         return builder;
     }
 }

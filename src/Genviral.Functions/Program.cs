@@ -1,5 +1,6 @@
 using Genviral.Core.Storage;
 using Genviral.Functions.Accounts;
+using Genviral.Functions.Analytics;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
 using Genviral.Functions.Hosting;
@@ -29,7 +30,8 @@ app.MapGroup(ApiRoutes.Base)
     .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status402PaymentRequired, StatusCodes.Status403Forbidden)
     .MapAccounts()
     .MapSubscription()
-    .MapPosts();
+    .MapPosts()
+    .MapAnalytics();
 if (HostingMode.IsCustomHandler(app.Configuration))
 {
     app.MapTriggerFunctions();

@@ -1,4 +1,5 @@
 using Genviral.PlatformSimulator.Publishing;
+using Genviral.PlatformSimulator.Stats;
 
 namespace Genviral.PlatformSimulator;
 
@@ -18,6 +19,7 @@ public static class SimulatorApp
         app.MapGet("/", () => Results.Ok(new { service = "genviral-platform-simulator" }));
         // Each platform area adds its own routes here, one extension method per file/folder.
         app.MapPublishing();
+        app.MapStats();
         return app;
     }
 }

@@ -1,4 +1,6 @@
 using Genviral.Core.Accounts;
+using Genviral.Core.Analytics;
+using Genviral.Core.Media;
 using Genviral.Core.Platforms.Publishing;
 using Genviral.Core.Posts;
 using Genviral.Core.Tenancy;
@@ -22,6 +24,8 @@ public sealed partial class PostDispatcher(
     PostStore posts,
     AccountStore accounts,
     IEnumerable<IPlatformPublisher> publishers,
+    MediaSigner media,
+    PlatformPostMap platformPosts,
     IOptions<PublishingOptions> options,
     IOptions<PlatformsOptions> platforms,
     TimeProvider time,
@@ -204,7 +208,9 @@ public sealed partial class PostDispatcher(
             return PublishOutcome.Permanent($"Publishing to hosted {account.Platform.ToWire()} accounts is not configured");
         }
 
-        var request = new PublishRequest(post.Caption, post.Media, token, userId, account.Username, state.Publishing?.PlatformJobId);
+        var urls = await media.UrlsAsync(post, cancellationToken);
+        var videoBlob = post.Media.Type == MediaType.Video && post.MediaState.Blobs is { Count: > 0 } blobs ? blobs[0] : null;
+        var request = new PublishRequest(post.Caption, post.Media with { Urls = urls }, token, userId, account.Username, state.Publishing?.PlatformJobId, videoBlob);
         try
         {
             var outcome = await publisher.PublishAsync(request, cancellationToken);
@@ -259,6 +265,13 @@ public sealed partial class PostDispatcher(
             if (updated.Publishing?.NextAttemptAt is { } retryAt)
             {
                 await index.AddAsync(scope, postId, retryAt, cancellationToken);
+            }
+
+            if (outcome.Kind == PublishOutcomeKind.Published && outcome.PlatformPostId is { } platformPostId)
+            {
+                // Linked before the post says posted (an idempotent upsert): analytics then always finds a published post's
+                // platform id, and a link written for a result that loses its claim still names a real platform post.
+                await platformPosts.LinkAsync(scope, state.Platform, platformPostId, postId, stored.Post.ExternalId, cancellationToken);
             }
 
             var post = stored.Post with { States = [.. stored.Post.States.Select(s => s.AccountId == accountId ? updated : s)] };

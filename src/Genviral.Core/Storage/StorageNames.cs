@@ -15,8 +15,18 @@ public static class StorageNames
     /// <summary>The publisher's due-time index: partition = the minute a post becomes due, across all scopes.</summary>
     public const string ScheduleTable = "schedule";
 
+    /// <summary>Analytics targets, refreshes, snapshots and post stats, one partition per scope.</summary>
+    public const string AnalyticsTable = "analytics";
+
+    /// <summary>The daily free-snapshot index: partition = UTC day, across all scopes.</summary>
+    public const string AnalyticsDaysTable = "analyticsdays";
+
+    /// <summary>Platform post id → Genviral post, written by publishing, read by analytics.</summary>
+    public const string PlatformPostsTable = "platformposts";
+
     public const string KeyUsageQueue = "key-usage";
     public const string MediaRehostQueue = "media-rehost";
+    public const string AnalyticsRefreshQueue = "analytics-refresh";
 
     /// <summary>Blob leases that make a standalone timer run on one instance only.</summary>
     public const string LocksContainer = "locks";
@@ -24,9 +34,10 @@ public static class StorageNames
     /// <summary>Re-hosted media, private: <c>{scope}/{sha256}.{ext}</c>, handed out as read-only SAS URLs.</summary>
     public const string MediaContainer = "media";
 
-    public static IReadOnlyList<string> Tables { get; } = [ApiKeysTable, TenantsTable, AccountsTable, AccountCredentialsTable, PostsTable, ScheduleTable];
+    public static IReadOnlyList<string> Tables { get; } = [ApiKeysTable, TenantsTable, AccountsTable, AccountCredentialsTable, PostsTable, ScheduleTable,
+        AnalyticsTable, AnalyticsDaysTable, PlatformPostsTable];
 
-    public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue];
+    public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue, AnalyticsRefreshQueue];
 
     public static IReadOnlyList<string> Containers { get; } = [LocksContainer, MediaContainer];
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Genviral.Functions.Accounts;
+using Genviral.Functions.Analytics;
 using Genviral.Functions.Posts;
 using Genviral.Functions.Service;
 using Genviral.Functions.Subscriptions;
@@ -23,6 +24,14 @@ namespace Genviral.Functions.Api;
 [JsonSerializable(typeof(Envelope<PostListResponse>))]
 [JsonSerializable(typeof(Envelope<DeletePostsResponse>))]
 [JsonSerializable(typeof(Envelope<RetryPostsResponse>))]
+[JsonSerializable(typeof(Envelope<TargetListResponse>))]
+[JsonSerializable(typeof(Envelope<CreateTargetResponse>))]
+[JsonSerializable(typeof(Envelope<TargetResponse>))]
+[JsonSerializable(typeof(Envelope<DeleteTargetResponse>))]
+[JsonSerializable(typeof(Envelope<RefreshQueuedResponse>))]
+[JsonSerializable(typeof(Envelope<RefreshResponse>))]
+[JsonSerializable(typeof(Envelope<AnalyticsSummaryResponse>))]
+[JsonSerializable(typeof(Envelope<AnalyticsPostsResponse>))]
 [JsonSerializable(typeof(CreatePostRequest))]
 [JsonSerializable(typeof(UpdatePostRequest))]
 [JsonSerializable(typeof(DeletePostsRequest))]

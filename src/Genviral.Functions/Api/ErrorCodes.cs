@@ -34,6 +34,17 @@ internal static class ErrorCodes
     public const string BulkDeleteFailed = "bulk_delete_failed";
     public const string RetryFailed = "retry_failed";
     public const string InvalidQueryParameter = "invalid_query_parameter";
+    public const string UnsupportedPlatform = "unsupported_platform";
+    public const string MissingIdentifier = "missing_identifier";
+    public const string MissingTargetId = "missing_target_id";
+    public const string MissingRefreshId = "missing_refresh_id";
+    public const string TargetNotFound = "target_not_found";
+    public const string RefreshNotFound = "refresh_not_found";
+    public const string NoValidUpdates = "no_valid_updates";
+    public const string InsufficientCredits = "insufficient_credits";
+    public const string AnalyticsConflict = "analytics_conflict";
+    public const string RateLimited = "rate_limited";
+    public const string AnalyticsFailed = "analytics_failed";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -41,5 +52,7 @@ internal static class ErrorCodes
         PayloadTooLarge, BadRequest, NotFound, MethodNotAllowed, StorageUnavailable, InternalError, AccountsFailed,
         SubscriptionLookupFailed, ValidationFailed, UnknownAccounts, MissingAccounts, InvalidMusicUrl, CreateFailed, UpdateFailed,
         GetFailed, ListFailed, ExternalIdImmutable, PreconditionFailed, TooManyPostIds, BulkDeleteFailed, RetryFailed, InvalidQueryParameter,
+        UnsupportedPlatform, MissingIdentifier, MissingTargetId, MissingRefreshId, TargetNotFound, RefreshNotFound, NoValidUpdates,
+        InsufficientCredits, AnalyticsConflict, RateLimited, AnalyticsFailed,
     ];
 }

@@ -1,5 +1,6 @@
 using Genviral.Core;
 using Genviral.Core.Publishing;
+using Genviral.Functions.Analytics;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
 using Genviral.Functions.Media;
@@ -43,6 +44,7 @@ internal static class AppRegistration
         services.AddSingleton<IQueueFunction, RecordKeyUsageFunction>();
         services.AddSingleton<IQueueFunction, RehostMediaFunction>();
         services.AddSingleton<ITimerFunction, PublishDuePostsFunction>();
+        services.AddAnalytics();
 
         var standaloneWork = builder.Configuration.GetValue("Standalone:BackgroundWork", true);
         if (!HostingMode.IsCustomHandler(builder.Configuration) && standaloneWork)

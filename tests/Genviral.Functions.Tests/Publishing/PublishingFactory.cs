@@ -43,6 +43,8 @@ public class PublishingFactory : ApiFactory
         ["Platforms:YouTube:ClientId"] = "google-client",
         ["Platforms:YouTube:ClientSecret"] = "google-secret",
         ["Platforms:YouTube:HostedAccessToken"] = "hosted-youtube-token",
+        // The media URLs of these tests are the simulator's, on loopback; the fetcher refuses any other private host.
+        ["Media:AllowedPrivateHosts"] = new Uri(SimulatorUrl).Authority.Replace("127.0.0.1", "localhost", StringComparison.Ordinal),
         ["Publishing:PollInterval"] = "00:00:00",
         ["Publishing:MaxPolls"] = "3",
     };

@@ -108,6 +108,12 @@ public static class PublishingRoutes
         app.MapPost("/v2/oauth/token/", async (HttpContext http) =>
         {
             var form = await Record(http, "tiktok");
+            if (Form(form, "grant_type") == "client_credentials" && !string.IsNullOrEmpty(Form(form, "client_key")))
+            {
+                // The Research API's app token, for the analytics stats connector.
+                return Results.Json(new { access_token = "clt." + Guid.NewGuid().ToString("N"), expires_in = 7200, token_type = "Bearer" });
+            }
+
             var refresh = Form(form, "refresh_token");
             if (Form(form, "grant_type") != "refresh_token" || Sim(http).IsRejected(refresh) || string.IsNullOrEmpty(Form(form, "client_key")))
             {

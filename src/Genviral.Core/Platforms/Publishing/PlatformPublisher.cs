@@ -19,8 +19,10 @@ public interface IPlatformPublisher
 
 /// <param name="PlatformUserId">The account's id on the platform (Instagram's ig-user-id); the handle when none is stored.</param>
 /// <param name="Username">The account's handle, for building public URLs.</param>
+/// <param name="Media">The media as platforms fetch it: read-only SAS URLs of our copies once re-hosted, else the caller's URLs.</param>
 /// <param name="JobId">A platform job an earlier attempt started and left processing: poll it rather than upload again.</param>
-public sealed record PublishRequest(string Caption, PostMedia Media, string AccessToken, string PlatformUserId, string Username, string? JobId);
+/// <param name="VideoBlob">The re-hosted video's blob name, for connectors that upload the bytes themselves.</param>
+public sealed record PublishRequest(string Caption, PostMedia Media, string AccessToken, string PlatformUserId, string Username, string? JobId, string? VideoBlob = null);
 
 public enum PublishOutcomeKind
 {

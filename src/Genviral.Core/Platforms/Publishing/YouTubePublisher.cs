@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Azure.Storage.Blobs.Models;
 using Genviral.Core.Accounts;
+using Genviral.Core.Media;
 using Genviral.Core.Posts;
+using Genviral.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Genviral.Core.Platforms.Publishing;
@@ -11,7 +14,8 @@ namespace Genviral.Core.Platforms.Publishing;
 /// YouTube Data API videos.insert as a resumable upload: one POST with the metadata opens an upload session, then
 /// one PUT streams the video from our storage straight into it, so the file is never held in memory.
 /// </summary>
-internal sealed class YouTubePublisher(IHttpClientFactory clients, IOptions<PlatformsOptions> platforms, TimeProvider time) : IPlatformPublisher
+internal sealed class YouTubePublisher(
+    IHttpClientFactory clients, MediaHttp mediaHttp, StorageClients storage, IOptions<PlatformsOptions> platforms, TimeProvider time) : IPlatformPublisher
 {
     public const string ApiClient = "youtube";
 
@@ -36,15 +40,23 @@ internal sealed class YouTubePublisher(IHttpClientFactory clients, IOptions<Plat
         var api = clients.CreateClient(ApiClient);
         var upload = clients.CreateClient(UploadClient);
 
-        using var media = await upload.GetAsync(request.Media.Urls[0], HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (!media.IsSuccessStatusCode)
+        VideoSource video;
+        try
         {
-            var outcome = PlatformHttp.Failure(media.StatusCode, "Media storage", null);
-            // Our own storage refusing the media is not the account's token being bad.
-            return outcome.Kind == PublishOutcomeKind.Unauthorized ? PublishOutcome.Permanent(outcome.Message!) : outcome;
+            video = await OpenAsync(request, cancellationToken);
+        }
+        catch (MediaFailureException e)
+        {
+            return PublishOutcome.Permanent($"The video could not be fetched: {e.Message}");
         }
 
-        var contentType = media.Content.Headers.ContentType?.MediaType is { } type && type.StartsWith("video/", StringComparison.Ordinal) ? type : "video/*";
+        await using var _ = video;
+        if (video.Failure is { } failure)
+        {
+            return failure;
+        }
+
+        var contentType = video.ContentType is { } type && type.StartsWith("video/", StringComparison.Ordinal) ? type : "video/*";
         var metadata = new JsonObject
         {
             ["snippet"] = new JsonObject { ["title"] = Title(request.Caption), ["description"] = request.Caption, ["categoryId"] = "22" },
@@ -52,7 +64,7 @@ internal sealed class YouTubePublisher(IHttpClientFactory clients, IOptions<Plat
         };
         using var start = PlatformHttp.Json(HttpMethod.Post, "/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status", request.AccessToken, metadata);
         start.Headers.Add("X-Upload-Content-Type", contentType);
-        if (media.Content.Headers.ContentLength is { } length)
+        if (video.Length is { } length)
         {
             start.Headers.Add("X-Upload-Content-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
@@ -65,10 +77,10 @@ internal sealed class YouTubePublisher(IHttpClientFactory clients, IOptions<Plat
 
         using var put = new HttpRequestMessage(HttpMethod.Put, location.IsAbsoluteUri ? location : new Uri(api.BaseAddress!, location))
         {
-            Content = new StreamContent(await media.Content.ReadAsStreamAsync(cancellationToken)),
+            Content = new StreamContent(video.Content!),
         };
         put.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        put.Content.Headers.ContentLength = media.Content.Headers.ContentLength;
+        put.Content.Headers.ContentLength = video.Length;
         put.Headers.Authorization = new AuthenticationHeaderValue("Bearer", request.AccessToken);
         using var uploaded = await upload.SendAsync(put, cancellationToken);
         if (!uploaded.IsSuccessStatusCode)
@@ -76,8 +88,8 @@ internal sealed class YouTubePublisher(IHttpClientFactory clients, IOptions<Plat
             return await FailureAsync(uploaded, cancellationToken);
         }
 
-        var video = await PlatformHttp.ReadJsonAsync(uploaded, cancellationToken);
-        var id = PlatformHttp.String(video, "id");
+        var inserted = await PlatformHttp.ReadJsonAsync(uploaded, cancellationToken);
+        var id = PlatformHttp.String(inserted, "id");
         return id is null
             ? PublishOutcome.Transient($"{Name} answered the upload without a video id")
             : PublishOutcome.Published(id, "https://www.youtube.com/watch?v=" + Uri.EscapeDataString(id));
@@ -119,6 +131,34 @@ internal sealed class YouTubePublisher(IHttpClientFactory clients, IOptions<Plat
         };
     }
 
+    /// <summary>
+    /// The video to upload, as a stream: straight from our Blob Storage when it was re-hosted (read in blocks, never
+    /// whole), else the caller's URL through the media pipeline's SSRF-safe client, since that URL is the caller's choice.
+    /// </summary>
+    private async Task<VideoSource> OpenAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        if (request.VideoBlob is { } name)
+        {
+            var blob = storage.Container(StorageNames.MediaContainer).GetBlobClient(name);
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+            return new VideoSource(stream, properties.Value.ContentType, properties.Value.ContentLength, null, null);
+        }
+
+        var url = new Uri(request.Media.Urls[0]);
+        var response = await mediaHttp.SendAsync(HttpMethod.Get, url, null, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var outcome = PlatformHttp.Failure(response.StatusCode, "The media source", null);
+            response.Dispose();
+            // The media host refusing the file is not the account's token being bad.
+            return new VideoSource(null, null, null, null, outcome.Kind == PublishOutcomeKind.Unauthorized ? PublishOutcome.Permanent(outcome.Message!) : outcome);
+        }
+
+        return new VideoSource(
+            await response.Content.ReadAsStreamAsync(cancellationToken), response.Content.Headers.ContentType?.MediaType, response.Content.Headers.ContentLength, response, null);
+    }
+
     /// <summary>A title from the caption's first line: required, at most 100 characters, no angle brackets.</summary>
     internal static string Title(string caption)
     {
@@ -138,5 +178,19 @@ internal sealed class YouTubePublisher(IHttpClientFactory clients, IOptions<Plat
         }
 
         return PlatformHttp.Failure(response.IsSuccessStatusCode ? HttpStatusCode.BadGateway : response.StatusCode, Name, message);
+    }
+
+    /// <summary>An open video stream (and the response it belongs to), or why there is none.</summary>
+    private sealed record VideoSource(Stream? Content, string? ContentType, long? Length, HttpResponseMessage? Response, PublishOutcome? Failure) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (Content is not null)
+            {
+                await Content.DisposeAsync();
+            }
+
+            Response?.Dispose();
+        }
     }
 }

@@ -1,0 +1,249 @@
+using Azure;
+using Azure.Data.Tables;
+using Genviral.Core.Accounts;
+using Genviral.Core.Storage;
+using Genviral.Core.Tenancy;
+
+namespace Genviral.Core.Analytics;
+
+/// <summary>Targets, refreshes, snapshots and post stats of the analytics table: point reads and row-key ranges in the scope's partition.</summary>
+public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex dailyIndex, TimeProvider time)
+{
+    private const int BatchSize = 100;
+    private readonly TableClient _table = storage.Table(StorageNames.AnalyticsTable);
+
+    internal TableClient Table => _table;
+
+    /// <summary>Trimmed, one leading @ removed, lower-cased: the identity of a handle within a platform and scope.</summary>
+    public static string Normalize(string identifier) => identifier.Trim().TrimStart('@').Trim().ToLowerInvariant();
+
+    public async Task<IReadOnlyList<AnalyticsTarget>> ListTargetsAsync(Scope scope, CancellationToken cancellationToken)
+    {
+        var (from, to) = AnalyticsKeys.Prefix(AnalyticsKeys.TargetPrefix);
+        var targets = new List<AnalyticsTarget>();
+        await foreach (var e in _table.QueryAsync<TargetEntity>(
+            e => e.PartitionKey == scope.PartitionKey && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) < 0, cancellationToken: cancellationToken))
+        {
+            targets.Add(e.ToTarget());
+        }
+
+        return [.. targets.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id, StringComparer.Ordinal)];
+    }
+
+    public async Task<AnalyticsTarget?> GetTargetAsync(Scope scope, string id, CancellationToken cancellationToken) =>
+        (await GetTargetEntityAsync(scope, id, cancellationToken))?.ToTarget();
+
+    internal Task<TargetEntity?> GetTargetEntityAsync(Scope scope, string id, CancellationToken cancellationToken) =>
+        _table.GetEntityOrNullAsync<TargetEntity>(scope.PartitionKey, AnalyticsKeys.Target(id), cancellationToken);
+
+    /// <summary>
+    /// Creates the target unless (platform, normalized identifier) is already tracked in the scope. The identity row
+    /// and the target go in one transaction, so of two concurrent creates exactly one succeeds and the other finds it.
+    /// </summary>
+    public async Task<(AnalyticsTarget Target, bool Created)> CreateTargetAsync(
+        Scope scope, Platform platform, string identifier, string? displayName, string userId, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(identifier);
+        var identityKey = AnalyticsKeys.Identity(platform, normalized);
+        while (true)
+        {
+            var identity = await _table.GetEntityOrNullAsync<IdentityEntity>(scope.PartitionKey, identityKey, cancellationToken);
+            if (identity is not null && await GetTargetAsync(scope, identity.TargetId, cancellationToken) is { } existing)
+            {
+                return (existing, false);
+            }
+
+            var now = time.GetUtcNow();
+            var target = new TargetEntity
+            {
+                PartitionKey = scope.PartitionKey,
+                Id = Guid.NewGuid().ToString(),
+                Platform = platform.ToWire(),
+                Identifier = identifier.Trim(),
+                NormalizedIdentifier = normalized,
+                DisplayName = displayName,
+                CreatedByUserId = userId,
+                CreatedAt = now,
+            };
+            target.RowKey = AnalyticsKeys.Target(target.Id);
+
+            // Indexed first: an index row whose target never got written is dropped by the daily capture.
+            await dailyIndex.TrackAsync(scope, target.Id, AnalyticsKeys.Day(now), cancellationToken);
+            try
+            {
+                await _table.SubmitSinglePartitionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Add, new IdentityEntity { PartitionKey = scope.PartitionKey, RowKey = identityKey, TargetId = target.Id }),
+                    new TableTransactionAction(TableTransactionActionType.Add, target),
+                ], cancellationToken);
+                return (target.ToTarget(), true);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                // A concurrent create won: read its row.
+            }
+        }
+    }
+
+    public async Task<AnalyticsTarget?> PatchTargetAsync(Scope scope, string id, TargetPatch patch, CancellationToken cancellationToken) =>
+        (await UpdateTargetAsync(scope, id, t =>
+        {
+            if (patch.DisplayNamePresent)
+            {
+                t.DisplayName = patch.DisplayName;
+            }
+
+            if (patch.PolicyPresent)
+            {
+                t.HasPolicy = patch.Policy is not null;
+                t.FreeDailyRefresh = patch.Policy is null ? null : patch.Policy.FreeDailyRefresh ?? t.FreeDailyRefresh;
+                t.MaxPosts = patch.Policy is null ? null : patch.Policy.MaxPosts ?? t.MaxPosts;
+            }
+
+            t.Favorite = patch.Favorite ?? t.Favorite;
+        }, cancellationToken))?.ToTarget();
+
+    /// <summary>Applies <paramref name="change"/> to the target with optimistic concurrency, re-reading on a lost race.</summary>
+    internal async Task<TargetEntity?> UpdateTargetAsync(Scope scope, string id, Action<TargetEntity> change, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var entity = await GetTargetEntityAsync(scope, id, cancellationToken);
+            if (entity is null)
+            {
+                return null;
+            }
+
+            change(entity);
+            try
+            {
+                var response = await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                entity.ETag = response.Headers.ETag ?? entity.ETag;
+                return entity;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Changed in between (a refresh finished, a call was counted): apply the change to the fresh row.
+            }
+        }
+    }
+
+    /// <summary>Deletes the target with its history: snapshots, post stats and refreshes. History goes first, so a crash leaves a target whose delete can be repeated.</summary>
+    public async Task<bool> DeleteTargetAsync(Scope scope, string id, CancellationToken cancellationToken)
+    {
+        var target = await GetTargetEntityAsync(scope, id, cancellationToken);
+        if (target is null)
+        {
+            return false;
+        }
+
+        var keys = new List<string>();
+        foreach (var prefix in new[] { AnalyticsKeys.SnapshotPrefix(id), AnalyticsKeys.PostPrefix(id), AnalyticsKeys.RefreshesOfTargetPrefix(id) })
+        {
+            var (from, to) = AnalyticsKeys.Prefix(prefix);
+            await foreach (var row in _table.QueryAsync<TableEntity>(
+                e => e.PartitionKey == scope.PartitionKey && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) < 0,
+                select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                keys.Add(row.RowKey);
+                if (prefix == AnalyticsKeys.RefreshesOfTargetPrefix(id))
+                {
+                    keys.Add(AnalyticsKeys.Refresh(row.RowKey[prefix.Length..]));
+                }
+            }
+        }
+
+        foreach (var chunk in keys.Chunk(BatchSize))
+        {
+            try
+            {
+                await _table.SubmitSinglePartitionAsync(
+                    [.. chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(scope.PartitionKey, k), ETag.All))], cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404)
+            {
+                // A concurrent delete removed some of these rows; single deletes treat a missing row as done.
+                foreach (var key in chunk)
+                {
+                    await _table.DeleteEntityAsync(scope.PartitionKey, key, ETag.All, cancellationToken);
+                }
+            }
+        }
+
+        try
+        {
+            await _table.SubmitSinglePartitionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(scope.PartitionKey, AnalyticsKeys.Target(id)), ETag.All),
+                new TableTransactionAction(TableTransactionActionType.Delete,
+                    new TableEntity(scope.PartitionKey, AnalyticsKeys.Identity(Enum.Parse<Platform>(target.Platform, true), target.NormalizedIdentifier)), ETag.All),
+            ], cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 404)
+        {
+            // A concurrent delete finished first.
+        }
+
+        return true;
+    }
+
+    public async Task<AnalyticsRefresh?> GetRefreshAsync(Scope scope, string id, CancellationToken cancellationToken) =>
+        (await GetRefreshEntityAsync(scope, id, cancellationToken))?.ToRefresh();
+
+    internal Task<RefreshEntity?> GetRefreshEntityAsync(Scope scope, string id, CancellationToken cancellationToken) =>
+        _table.GetEntityOrNullAsync<RefreshEntity>(scope.PartitionKey, AnalyticsKeys.Refresh(id), cancellationToken);
+
+    /// <summary>Daily snapshots of a target for the days [<paramref name="fromDay"/>, <paramref name="toDay"/>] (yyyy-MM-dd), oldest first.</summary>
+    public async Task<IReadOnlyList<(string Day, AccountSnapshot Snapshot)>> GetSnapshotsAsync(
+        Scope scope, string targetId, string fromDay, string toDay, CancellationToken cancellationToken)
+    {
+        var prefix = AnalyticsKeys.SnapshotPrefix(targetId);
+        var from = prefix + fromDay;
+        var to = prefix + toDay;
+        var list = new List<(string, AccountSnapshot)>();
+        await foreach (var e in _table.QueryAsync<SnapshotEntity>(
+            e => e.PartitionKey == scope.PartitionKey && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) <= 0, cancellationToken: cancellationToken))
+        {
+            list.Add((e.RowKey[prefix.Length..], e.ToSnapshot()));
+        }
+
+        return list;
+    }
+
+    /// <summary>Post stats of a target published in [<paramref name="from"/>, <paramref name="toExclusive"/>).</summary>
+    public async Task<IReadOnlyList<PostSnapshot>> GetPostsAsync(Scope scope, string targetId, DateTimeOffset from, DateTimeOffset toExclusive, CancellationToken cancellationToken)
+    {
+        var (low, high) = AnalyticsKeys.PostRange(targetId, from, toExclusive);
+        var list = new List<PostSnapshot>();
+        await foreach (var e in _table.QueryAsync<PostStatsEntity>(
+            e => e.PartitionKey == scope.PartitionKey && e.RowKey.CompareTo(low) >= 0 && e.RowKey.CompareTo(high) < 0, cancellationToken: cancellationToken))
+        {
+            list.Add(e.ToPost());
+        }
+
+        return list;
+    }
+
+    /// <summary>Writes the day's account snapshot and the latest stats of each post; upserts, so a repeated refresh rewrites the same rows.</summary>
+    public async Task SaveStatsAsync(Scope scope, string targetId, AccountSnapshot snapshot, IReadOnlyList<PostSnapshot> posts, CancellationToken cancellationToken)
+    {
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpsertReplace, new SnapshotEntity
+            {
+                PartitionKey = scope.PartitionKey,
+                RowKey = AnalyticsKeys.Snapshot(targetId, AnalyticsKeys.Day(snapshot.CapturedAt)),
+                Followers = snapshot.Followers,
+                Views = snapshot.Views,
+                Likes = snapshot.Likes,
+                CapturedAt = snapshot.CapturedAt,
+            }),
+        };
+        actions.AddRange(posts.DistinctBy(p => AnalyticsKeys.Post(targetId, p.PublishedAt, p.PlatformPostId))
+            .Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, PostStatsEntity.From(scope.PartitionKey, p))));
+        foreach (var chunk in actions.Chunk(BatchSize))
+        {
+            await _table.SubmitSinglePartitionAsync(chunk, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Azure.Data.Tables;
+using Genviral.Core.Storage;
+
+namespace Genviral.Core.Tenancy;
+
+/// <summary>
+/// Charges and refunds of the owner's credit pool, one per operation id. The subscription row and a marker row
+/// (<c>credit|charge|id</c> or <c>credit|refund|id</c>) change in one transaction in the owner's partition: the ETag
+/// makes concurrent charges safe, and the marker makes a repeated charge or refund of the same id a no-op.
+/// </summary>
+public sealed class CreditLedger(StorageClients storage, TimeProvider time)
+{
+    private readonly TableClient _table = storage.Table(StorageNames.TenantsTable);
+
+    /// <summary>Takes <paramref name="amount"/> credits for <paramref name="operationId"/>; false when the pool has too few.</summary>
+    public Task<bool> ChargeAsync(Scope scope, string operationId, int amount, CancellationToken cancellationToken) =>
+        ApplyAsync(scope, "credit|charge|" + operationId, amount, cancellationToken);
+
+    /// <summary>Gives back a charge; true only the first time it is called for <paramref name="operationId"/>.</summary>
+    public Task<bool> RefundAsync(Scope scope, string operationId, int amount, CancellationToken cancellationToken) =>
+        ApplyAsync(scope, "credit|refund|" + operationId, -amount, cancellationToken);
+
+    private async Task<bool> ApplyAsync(Scope scope, string marker, int delta, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var subscription = await _table.GetEntityOrNullAsync<SubscriptionEntity>(scope.PartitionKey, SubscriptionEntity.Row, cancellationToken);
+            if (subscription is null || (delta > 0 && subscription.CreditsLimit - subscription.CreditsUsed < delta))
+            {
+                return false;
+            }
+
+            subscription.CreditsUsed = Math.Max(0, subscription.CreditsUsed + delta);
+            try
+            {
+                await _table.SubmitSinglePartitionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, subscription, subscription.ETag),
+                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(scope.PartitionKey, marker) { ["At"] = time.GetUtcNow() }),
+                ], cancellationToken);
+                return true;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 412)
+            {
+                // Another charge or grant changed the pool: decide again on the fresh row.
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                // The marker exists: this operation was charged (or refunded) already.
+                return delta > 0;
+            }
+        }
+    }
+}

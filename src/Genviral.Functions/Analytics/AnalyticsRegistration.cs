@@ -1,0 +1,30 @@
+using Genviral.Core.Platforms.Stats;
+using Genviral.Functions.Hosting;
+
+namespace Genviral.Functions.Analytics;
+
+internal static class AnalyticsRegistration
+{
+    /// <summary>The stats connectors (typed HttpClients over the configured base URLs), the summary reader and the two trigger functions.</summary>
+    public static IServiceCollection AddAnalytics(this IServiceCollection services)
+    {
+        AddConnector<TikTokStatsConnector>(services);
+        AddConnector<InstagramStatsConnector>(services);
+        AddConnector<YouTubeStatsConnector>(services);
+        services.AddSingleton<AnalyticsSummaries>();
+        services.AddSingleton<IQueueFunction, RunAnalyticsRefreshFunction>();
+        services.AddSingleton<ITimerFunction, CaptureFreeSnapshotsFunction>();
+        return services;
+    }
+
+    private static void AddConnector<T>(IServiceCollection services)
+        where T : class, IStatsConnector
+    {
+        // The connectors live in singletons, so the client keeps its handler: the pooled connection lifetime, not
+        // handler rotation, is what picks up DNS changes.
+        services.AddHttpClient<T>(c => c.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton<IStatsConnector>(sp => sp.GetRequiredService<T>());
+    }
+}
