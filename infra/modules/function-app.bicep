@@ -182,6 +182,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'ApiKeys__LastUsedInterval'
           value: '00:01:00'
         }
+        {
+          // Key rows and subscriptions are reused this long per instance; the admin CLI's changes reach running instances within it.
+          name: 'ApiKeys__CacheDuration'
+          value: '00:00:30'
+        }
       ]
     }
   }
