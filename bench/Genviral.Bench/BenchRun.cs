@@ -47,43 +47,51 @@ internal static class BenchRun
             Progress("read path");
             foreach (var c in BenchSettings.Concurrency)
             {
-                var raw = new Measure($"read.raw_get_entity.c{c}", "read", await Run(c, async (_, ct) =>
-                {
-                    await posts.GetEntityAsync<TableEntity>(small.Scope.PartitionKey, PostKeys.Post(Pick(smallIds)), cancellationToken: ct);
-                    return true;
-                }));
-                var viaApp = await Run(c, (_, ct) => OkAsync(smallHttp, $"{Api}/posts/{Pick(smallIds)}", ct));
-                measures.Add(raw);
-                measures.Add(Measure.Against($"read.get_post.c{c}", "read", viaApp, raw));
+                var (raw, viaApp) = await Pair(c,
+                    async (_, ct) =>
+                    {
+                        await posts.GetEntityAsync<TableEntity>(small.Scope.PartitionKey, PostKeys.Post(Pick(smallIds)), cancellationToken: ct);
+                        return true;
+                    },
+                    (_, ct) => OkAsync(smallHttp, $"{Api}/posts/{Pick(smallIds)}", ct));
+                var baseline = new Measure($"read.raw_get_entity.c{c}", "read", raw);
+                measures.Add(baseline);
+                measures.Add(Measure.Against($"read.get_post.c{c}", "read", viaApp, baseline));
             }
 
             Progress("framework floor");
             foreach (var c in BenchSettings.Concurrency)
             {
-                measures.Add(new Measure($"floor.get_root.c{c}", "floor", await Run(c, (_, ct) => OkAsync(anonymous, "/", ct)), Note: "no storage, no key"));
+                var floor = await Compare(c, [(_, ct) => OkAsync(anonymous, "/", ct)]);
+                measures.Add(new Measure($"floor.get_root.c{c}", "floor", floor[0], Note: "no storage, no key"));
             }
 
             Progress("write path");
             var rawPartition = "bench_raw_" + Guid.NewGuid().ToString("N");
+            var hosted = $$$"""{"caption":"Bench #bench","accounts":[{"id":"{{{writer.HostedAccountId}}}"}],"media":{"type":"video","url":"https://cdn.example.com/bench.mp4"}}""";
+            var mixed = $$$"""{"caption":"Bench #bench","accounts":[{"id":"{{{writer.ByoAccountId}}}"},{"id":"{{{writer.HostedAccountId}}}"}],"media":{"type":"video","url":"https://cdn.example.com/bench.mp4"}}""";
             foreach (var c in new[] { 1, 8 })
             {
-                var raw = new Measure($"write.raw_transaction_4_rows.c{c}", "write", await Run(c, async (_, ct) =>
-                {
-                    // The rows a create writes in its transaction: post, two index copies and a counter shard.
-                    var post = Seeder.NewPost(writer.HostedAccountId, DateTimeOffset.UtcNow, scheduled: false);
-                    var actions = PostStore.NewPostRows(rawPartition, post, null).Select(r => new TableTransactionAction(TableTransactionActionType.Add, r))
-                        .Append(new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                            PostStore.CounterShard(rawPartition, Random.Shared.Next(PostKeys.CounterShards), _ => 1)))
-                        .ToList();
-                    await posts.SubmitSinglePartitionAsync(actions, ct);
-                    return true;
-                }));
-                measures.Add(raw);
-                var hosted = $$$"""{"caption":"Bench #bench","accounts":[{"id":"{{{writer.HostedAccountId}}}"}],"media":{"type":"video","url":"https://cdn.example.com/bench.mp4"}}""";
-                var mixed = $$$"""{"caption":"Bench #bench","accounts":[{"id":"{{{writer.ByoAccountId}}}"},{"id":"{{{writer.HostedAccountId}}}"}],"media":{"type":"video","url":"https://cdn.example.com/bench.mp4"}}""";
-                measures.Add(Measure.Against($"write.create_post_hosted.c{c}", "write", await Run(c, (_, ct) => CreatedAsync(writerHttp, hosted, ct)), raw));
-                measures.Add(Measure.Against($"write.create_post_byo_hosted.c{c}", "write", await Run(c, (_, ct) => CreatedAsync(writerHttp, mixed, ct)), raw,
-                    "BYO target: also a media-work queue message"));
+                var samples = await Compare(c,
+                [
+                    async (_, ct) =>
+                    {
+                        // The rows a create writes in its transaction: post, two index copies and a counter shard.
+                        var post = Seeder.NewPost(writer.HostedAccountId, DateTimeOffset.UtcNow, scheduled: false);
+                        var actions = PostStore.NewPostRows(rawPartition, post, null).Select(r => new TableTransactionAction(TableTransactionActionType.Add, r))
+                            .Append(new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                                PostStore.CounterShard(rawPartition, Random.Shared.Next(PostKeys.CounterShards), _ => 1)))
+                            .ToList();
+                        await posts.SubmitSinglePartitionAsync(actions, ct);
+                        return true;
+                    },
+                    (_, ct) => CreatedAsync(writerHttp, hosted, ct),
+                    (_, ct) => CreatedAsync(writerHttp, mixed, ct),
+                ]);
+                var baseline = new Measure($"write.raw_transaction_4_rows.c{c}", "write", samples[0]);
+                measures.Add(baseline);
+                measures.Add(Measure.Against($"write.create_post_hosted.c{c}", "write", samples[1], baseline));
+                measures.Add(Measure.Against($"write.create_post_byo_hosted.c{c}", "write", samples[2], baseline, "BYO target: also a media-work queue message"));
             }
 
             Progress($"seeding {settings.BigScope:N0} posts");
@@ -91,17 +99,19 @@ internal static class BenchRun
             await Seeder.SeedAsync(posts, big.Scope, big.HostedAccountId, settings.BigScope, cancellationToken);
             Progress(string.Create(CultureInfo.InvariantCulture, $"seeded in {seedClock.Elapsed.TotalSeconds:F0} s; scale"));
             var store = new PostStore(storage);
-            var scopes = new[] { ("small", small, settings.SmallScope, smallHttp), ("big", big, settings.BigScope, bigHttp) };
             foreach (var c in new[] { 1, 8 })
             {
-                await AddScaleAsync(measures, $"scale.list_scheduled_50.c{c}", scopes, async (tenant, http) =>
-                    await Run(c, (_, ct) => OkAsync(http, $"{Api}/posts?status=scheduled&limit=50", ct)));
+                AddScale(measures, $"scale.list_scheduled_50.c{c}", settings, await Pair(c,
+                    (_, ct) => OkAsync(smallHttp, $"{Api}/posts?status=scheduled&limit=50", ct),
+                    (_, ct) => OkAsync(bigHttp, $"{Api}/posts?status=scheduled&limit=50", ct)));
             }
 
-            await AddScaleAsync(measures, "scale.store_list_page.c1", scopes, async (tenant, _) => await Run(1, async (_, ct) =>
-                (await store.ListAsync(tenant.Scope, PostStatus.Scheduled, null, null, null, 0, 50, ct)).Posts.Count == 50));
-            await AddScaleAsync(measures, "scale.store_summary.c1", scopes, async (tenant, _) => await Run(1, async (_, ct) =>
-                (await store.GetSummaryAsync(tenant.Scope, ct)).Total > 0));
+            AddScale(measures, "scale.store_list_page.c1", settings, await Pair(1,
+                async (_, ct) => (await store.ListAsync(small.Scope, PostStatus.Scheduled, null, null, null, 0, 50, ct)).Posts.Count == 50,
+                async (_, ct) => (await store.ListAsync(big.Scope, PostStatus.Scheduled, null, null, null, 0, 50, ct)).Posts.Count == 50));
+            AddScale(measures, "scale.store_summary.c1", settings, await Pair(1,
+                async (_, ct) => (await store.GetSummaryAsync(small.Scope, ct)).Total == settings.SmallScope,
+                async (_, ct) => (await store.GetSummaryAsync(big.Scope, ct)).Total == settings.BigScope));
         }
         finally
         {
@@ -127,26 +137,25 @@ internal static class BenchRun
         });
         return measures;
 
-        Task<Sample> Run(int concurrency, Func<int, CancellationToken, Task<bool>> operation) =>
-            Load.RunAsync(concurrency, settings.WarmUp, settings.Duration, operation, cancellationToken);
+        Task<Sample[]> Compare(int concurrency, Func<int, CancellationToken, Task<bool>>[] operations) =>
+            Load.CompareAsync(concurrency, settings.WarmUp, settings.Duration, settings.Rounds, operations, cancellationToken);
+
+        async Task<(Sample First, Sample Second)> Pair(int concurrency, Func<int, CancellationToken, Task<bool>> first, Func<int, CancellationToken, Task<bool>> second)
+        {
+            var samples = await Compare(concurrency, [first, second]);
+            return (samples[0], samples[1]);
+        }
     }
 
-    /// <summary>The same measure for the small and the big scope; the big one's ratio is big over small.</summary>
-    private static async Task AddScaleAsync(
-        List<Measure> measures, string name, (string Label, Tenant Tenant, int Posts, HttpClient Http)[] scopes, Func<Tenant, HttpClient, Task<Sample>> run)
+    /// <summary>The same measure for the small and the big scope, measured side by side; the big one's ratio is big over small.</summary>
+    private static void AddScale(List<Measure> measures, string name, BenchSettings settings, (Sample Small, Sample Big) samples)
     {
-        Measure? smallest = null;
-        foreach (var (label, tenant, count, http) in scopes)
-        {
-            var sample = await run(tenant, http);
-            var note = string.Create(CultureInfo.InvariantCulture, $"{count:N0} posts in scope");
-            var measure = smallest is null
-                ? new Measure($"{name}.{label}", "scale", sample, Note: note)
-                : Measure.Against($"{name}.{label}", "scale", sample, smallest, note + "; ratio big/small");
-            measure.Extra["posts_in_scope"] = count;
-            measures.Add(measure);
-            smallest ??= measure;
-        }
+        var small = new Measure($"{name}.small", "scale", samples.Small, Note: string.Create(CultureInfo.InvariantCulture, $"{settings.SmallScope:N0} posts in scope"));
+        small.Extra["posts_in_scope"] = settings.SmallScope;
+        var big = Measure.Against($"{name}.big", "scale", samples.Big, small, string.Create(CultureInfo.InvariantCulture, $"{settings.BigScope:N0} posts in scope; ratio big/small"));
+        big.Extra["posts_in_scope"] = settings.BigScope;
+        measures.Add(small);
+        measures.Add(big);
     }
 
     private static string Pick(IReadOnlyList<string> ids) => ids[Random.Shared.Next(ids.Count)];
