@@ -7,11 +7,19 @@ internal static class Repo
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The app's build output in the bench's own configuration (artifacts/bin/&lt;project&gt;/&lt;config&gt;/).</summary>
+    /// <summary>
+    /// The app's build output in the bench's own configuration (artifacts/bin/&lt;project&gt;/&lt;config&gt;/), or the
+    /// assembly GENVIRAL_BENCH_APP names, to measure another build (an older commit) against the same harness.
+    /// </summary>
     public static string AppAssembly
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("GENVIRAL_BENCH_APP") is { Length: > 0 } other)
+            {
+                return Path.GetFullPath(other);
+            }
+
             var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
             return Path.Combine(Root, "artifacts", "bin", "Genviral.Functions", configuration, "Genviral.Functions.dll");
         }
