@@ -48,12 +48,12 @@ internal static class BenchRun
             foreach (var c in BenchSettings.Concurrency)
             {
                 var (raw, viaApp) = await Pair(c,
-                    async (_, ct) =>
+                    async ct =>
                     {
                         await posts.GetEntityAsync<TableEntity>(small.Scope.PartitionKey, PostKeys.Post(Pick(smallIds)), cancellationToken: ct);
                         return true;
                     },
-                    (_, ct) => OkAsync(smallHttp, $"{Api}/posts/{Pick(smallIds)}", ct));
+                    ct => OkAsync(smallHttp, $"{Api}/posts/{Pick(smallIds)}", ct));
                 var baseline = new Measure($"read.raw_get_entity.c{c}", "read", raw);
                 measures.Add(baseline);
                 measures.Add(Measure.Against($"read.get_post.c{c}", "read", viaApp, baseline));
@@ -62,7 +62,7 @@ internal static class BenchRun
             Progress("framework floor");
             foreach (var c in BenchSettings.Concurrency)
             {
-                var floor = await Compare(c, [(_, ct) => OkAsync(anonymous, "/", ct)]);
+                var floor = await Compare(c, [ct => OkAsync(anonymous, "/", ct)]);
                 measures.Add(new Measure($"floor.get_root.c{c}", "floor", floor[0], Note: "no storage, no key"));
             }
 
@@ -74,7 +74,7 @@ internal static class BenchRun
             {
                 var samples = await Compare(c,
                 [
-                    async (_, ct) =>
+                    async ct =>
                     {
                         // The rows a create writes in its transaction: post, two index copies and a counter shard.
                         var post = Seeder.NewPost(writer.HostedAccountId, DateTimeOffset.UtcNow, scheduled: false);
@@ -85,8 +85,8 @@ internal static class BenchRun
                         await posts.SubmitSinglePartitionAsync(actions, ct);
                         return true;
                     },
-                    (_, ct) => CreatedAsync(writerHttp, hosted, ct),
-                    (_, ct) => CreatedAsync(writerHttp, mixed, ct),
+                    ct => CreatedAsync(writerHttp, hosted, ct),
+                    ct => CreatedAsync(writerHttp, mixed, ct),
                 ]);
                 var baseline = new Measure($"write.raw_transaction_4_rows.c{c}", "write", samples[0]);
                 measures.Add(baseline);
@@ -102,16 +102,16 @@ internal static class BenchRun
             foreach (var c in new[] { 1, 8 })
             {
                 AddScale(measures, $"scale.list_scheduled_50.c{c}", settings, await Pair(c,
-                    (_, ct) => OkAsync(smallHttp, $"{Api}/posts?status=scheduled&limit=50", ct),
-                    (_, ct) => OkAsync(bigHttp, $"{Api}/posts?status=scheduled&limit=50", ct)));
+                    ct => OkAsync(smallHttp, $"{Api}/posts?status=scheduled&limit=50", ct),
+                    ct => OkAsync(bigHttp, $"{Api}/posts?status=scheduled&limit=50", ct)));
             }
 
             AddScale(measures, "scale.store_list_page.c1", settings, await Pair(1,
-                async (_, ct) => (await store.ListAsync(small.Scope, PostStatus.Scheduled, null, null, null, 0, 50, ct)).Posts.Count == 50,
-                async (_, ct) => (await store.ListAsync(big.Scope, PostStatus.Scheduled, null, null, null, 0, 50, ct)).Posts.Count == 50));
+                async ct => (await store.ListAsync(small.Scope, PostStatus.Scheduled, null, null, null, 0, 50, ct)).Posts.Count == 50,
+                async ct => (await store.ListAsync(big.Scope, PostStatus.Scheduled, null, null, null, 0, 50, ct)).Posts.Count == 50));
             AddScale(measures, "scale.store_summary.c1", settings, await Pair(1,
-                async (_, ct) => (await store.GetSummaryAsync(small.Scope, ct)).Total == settings.SmallScope,
-                async (_, ct) => (await store.GetSummaryAsync(big.Scope, ct)).Total == settings.BigScope));
+                async ct => (await store.GetSummaryAsync(small.Scope, ct)).Total == settings.SmallScope,
+                async ct => (await store.GetSummaryAsync(big.Scope, ct)).Total == settings.BigScope));
         }
         finally
         {
@@ -137,10 +137,10 @@ internal static class BenchRun
         });
         return measures;
 
-        Task<Sample[]> Compare(int concurrency, Func<int, CancellationToken, Task<bool>>[] operations) =>
+        Task<Sample[]> Compare(int concurrency, Func<CancellationToken, Task<bool>>[] operations) =>
             Load.CompareAsync(concurrency, settings.WarmUp, settings.Duration, settings.Rounds, operations, cancellationToken);
 
-        async Task<(Sample First, Sample Second)> Pair(int concurrency, Func<int, CancellationToken, Task<bool>> first, Func<int, CancellationToken, Task<bool>> second)
+        async Task<(Sample First, Sample Second)> Pair(int concurrency, Func<CancellationToken, Task<bool>> first, Func<CancellationToken, Task<bool>> second)
         {
             var samples = await Compare(concurrency, [first, second]);
             return (samples[0], samples[1]);

@@ -14,7 +14,7 @@ internal sealed record Sample(int Concurrency, int Count, int Errors, double Rps
 internal static class Load
 {
     public static async Task<Sample[]> CompareAsync(
-        int concurrency, TimeSpan warmUp, TimeSpan duration, int rounds, IReadOnlyList<Func<int, CancellationToken, Task<bool>>> operations,
+        int concurrency, TimeSpan warmUp, TimeSpan duration, int rounds, IReadOnlyList<Func<CancellationToken, Task<bool>>> operations,
         CancellationToken cancellationToken)
     {
         foreach (var operation in operations)
@@ -36,21 +36,21 @@ internal static class Load
         return [.. recordings.Select(r => r.ToSample(concurrency))];
     }
 
-    private static async Task RecordAsync(Recording recording, int concurrency, TimeSpan duration, Func<int, CancellationToken, Task<bool>> operation, CancellationToken cancellationToken)
+    private static async Task RecordAsync(Recording recording, int concurrency, TimeSpan duration, Func<CancellationToken, Task<bool>> operation, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var workers = Enumerable.Range(0, concurrency).Select(async worker =>
+        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
         {
             var latencies = new List<double>();
             var errors = 0;
-            for (var i = 0; Stopwatch.GetTimestamp() < deadline; i++)
+            while (Stopwatch.GetTimestamp() < deadline)
             {
                 var start = Stopwatch.GetTimestamp();
                 bool ok;
                 try
                 {
-                    ok = await operation(worker * 1_000_000 + i, cancellationToken);
+                    ok = await operation(cancellationToken);
                 }
                 catch (Exception e) when (e is HttpRequestException or Azure.RequestFailedException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
