@@ -332,6 +332,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Platforms__YouTube__ApiKey'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/youtube-api-key/)'
         }
+        {
+          // Key rows and subscriptions are reused this long per instance; the admin CLI's changes reach running instances within it.
+          name: 'ApiKeys__CacheDuration'
+          value: '00:00:30'
+        }
       ]
     }
   }

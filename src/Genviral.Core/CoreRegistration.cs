@@ -17,7 +17,9 @@ public static class CoreRegistration
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AccessCacheOptions>().BindConfiguration(AccessCacheOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AccessCache>();
         builder.Services.AddSingleton<StorageClients>();
         builder.Services.AddSingleton<TenantStore>();
         builder.Services.AddSingleton<AccountStore>();

@@ -5,6 +5,7 @@ using Genviral.Core.Auth;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Genviral.Testing;
+using Microsoft.Extensions.Options;
 
 namespace Genviral.Admin.Tests;
 
@@ -29,9 +30,11 @@ public abstract class AdminCliTestBase : IAsyncLifetime
     protected AdminCliTestBase()
     {
         Storage = TestStorage.Clients(_prefix);
-        Tenants = new TenantStore(Storage, TimeProvider.System);
+        // The CLI is another process in real use: these stores read what it wrote, never through a cache.
+        var noCache = new AccessCache(Options.Create(new AccessCacheOptions { CacheDuration = TimeSpan.Zero }), TimeProvider.System);
+        Tenants = new TenantStore(Storage, TimeProvider.System, noCache);
         Accounts = new AccountStore(Storage, TimeProvider.System);
-        Keys = new ApiKeyStore(Storage, TimeProvider.System);
+        Keys = new ApiKeyStore(Storage, TimeProvider.System, noCache);
     }
 
     protected StorageClients Storage { get; }

@@ -7,7 +7,7 @@ namespace Genviral.Core.Auth;
 
 public sealed record IssuedKey(ApiKey Key, string Token);
 
-public sealed class ApiKeyStore(StorageClients storage, TimeProvider time)
+public sealed class ApiKeyStore(StorageClients storage, TimeProvider time, AccessCache cache)
 {
     private readonly TableClient _keys = storage.Table(StorageNames.ApiKeysTable);
     private readonly TableClient _tenants = storage.Table(StorageNames.TenantsTable);
@@ -43,13 +43,17 @@ public sealed class ApiKeyStore(StorageClients storage, TimeProvider time)
             : null;
 
     /// <summary>
-    /// Looks the token's key up and checks its secret in constant time. Null for an unknown key or a wrong
-    /// secret; a revoked key is returned so the caller decides (it is refused exactly like an unknown one).
+    /// Looks the token's key up (through <see cref="AccessCache"/>) and checks its secret in constant time on every
+    /// call. Null for an unknown key or a wrong secret; a revoked key is returned so the caller decides (it is
+    /// refused exactly like an unknown one).
     /// </summary>
     public async Task<ApiKey?> VerifyAsync(string publicId, string secret, CancellationToken cancellationToken)
     {
-        var entity = await _keys.GetEntityOrNullAsync<ApiKeyEntity>(publicId, "", cancellationToken);
-        return entity is not null && ApiToken.Verify(secret, entity.SecretHash) ? entity.ToApiKey() : null;
+        var stored = await cache.GetOrLoadAsync(AccessCache.KeyEntry(publicId), async () =>
+            await _keys.GetEntityOrNullAsync<ApiKeyEntity>(publicId, "", cancellationToken) is { } entity
+                ? new VerifiableKey(entity.ToApiKey(), entity.SecretHash)
+                : null);
+        return stored is not null && ApiToken.Verify(secret, stored.SecretHash) ? stored.Key : null;
     }
 
     public async Task<IReadOnlyList<ApiKey>> ListAsync(Scope scope, CancellationToken cancellationToken)
@@ -84,6 +88,7 @@ public sealed class ApiKeyStore(StorageClients storage, TimeProvider time)
                 ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
 
+        cache.Forget(AccessCache.KeyEntry(publicId));
         return entity.ToApiKey();
     }
 
@@ -120,3 +125,6 @@ public sealed class ApiKeyStore(StorageClients storage, TimeProvider time)
         }
     }
 }
+
+/// <summary>A key with the hash its secret must match: what authentication keeps, never the secret itself.</summary>
+internal sealed record VerifiableKey(ApiKey Key, string SecretHash);

@@ -133,11 +133,10 @@ public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWor
 
     private async Task PrepareAsync(Scope scope, Post post, bool mediaChanged, CancellationToken cancellationToken)
     {
-        await schedule.AddAsync(scope, post.Id, post.DueAt, cancellationToken);
-        if (mediaChanged)
-        {
-            await media.RequestAsync(scope, post, cancellationToken);
-        }
+        // Independent of each other; each is harmless alone, and both only have to land before the post's transaction.
+        await Task.WhenAll(
+            schedule.AddAsync(scope, post.Id, post.DueAt, cancellationToken),
+            mediaChanged ? media.RequestAsync(scope, post, cancellationToken) : Task.CompletedTask);
     }
 
     private async Task RemoveStaleScheduleAsync(Scope scope, Post old, Post updated, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Genviral.Core.Auth;
 using Genviral.Core.Storage;
 
 namespace Genviral.Core.Tenancy;
@@ -8,7 +9,7 @@ namespace Genviral.Core.Tenancy;
 /// (<c>credit|charge|id</c> or <c>credit|refund|id</c>) change in one transaction in the owner's partition: the ETag
 /// makes concurrent charges safe, and the marker makes a repeated charge or refund of the same id a no-op.
 /// </summary>
-public sealed class CreditLedger(StorageClients storage, TimeProvider time)
+public sealed class CreditLedger(StorageClients storage, TimeProvider time, AccessCache cache)
 {
     private readonly TableClient _table = storage.Table(StorageNames.TenantsTable);
 
@@ -38,6 +39,8 @@ public sealed class CreditLedger(StorageClients storage, TimeProvider time)
                     new TableTransactionAction(TableTransactionActionType.UpdateReplace, subscription, subscription.ETag),
                     new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(scope.PartitionKey, marker) { ["At"] = time.GetUtcNow() }),
                 ], cancellationToken);
+                // The subscription authentication cached in this process is stale now, as after a grant.
+                cache.Forget(AccessCache.SubscriptionEntry(scope));
                 return true;
             }
             catch (TableTransactionFailedException e) when (e.Status == 412)

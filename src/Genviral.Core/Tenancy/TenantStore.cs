@@ -1,11 +1,12 @@
 using Azure;
 using Azure.Data.Tables;
+using Genviral.Core.Auth;
 using Genviral.Core.Storage;
 
 namespace Genviral.Core.Tenancy;
 
 /// <summary>Workspaces, users and their subscriptions, one partition per owner scope.</summary>
-public sealed class TenantStore(StorageClients storage, TimeProvider time)
+public sealed class TenantStore(StorageClients storage, TimeProvider time, AccessCache cache)
 {
     private readonly TableClient _table = storage.Table(StorageNames.TenantsTable);
 
@@ -39,6 +40,13 @@ public sealed class TenantStore(StorageClients storage, TimeProvider time)
         (await _table.GetEntityOrNullAsync<SubscriptionEntity>(scope.PartitionKey, SubscriptionEntity.Row, cancellationToken))?.ToSubscription();
 
     /// <summary>
+    /// The subscription for authenticating a request: through <see cref="AccessCache"/>, so it may be up to
+    /// ApiKeys:CacheDuration old when another process changed it. Anything that decides on credits reads it fresh.
+    /// </summary>
+    public Task<Subscription?> GetCachedSubscriptionAsync(Scope scope, CancellationToken cancellationToken) =>
+        cache.GetOrLoadAsync(AccessCache.SubscriptionEntry(scope), () => GetSubscriptionAsync(scope, cancellationToken));
+
+    /// <summary>
     /// Puts the owner on <paramref name="plan"/> with a new billing period starting now. Credits already
     /// granted for the period are kept: changing plan is not a way to reset usage.
     /// </summary>
@@ -59,6 +67,7 @@ public sealed class TenantStore(StorageClients storage, TimeProvider time)
             await _table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken);
         }
 
+        cache.Forget(AccessCache.SubscriptionEntry(scope));
         return subscription;
     }
 
@@ -77,6 +86,7 @@ public sealed class TenantStore(StorageClients storage, TimeProvider time)
             try
             {
                 await _table.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, cancellationToken);
+                cache.Forget(AccessCache.SubscriptionEntry(scope));
                 return current.ToSubscription();
             }
             catch (RequestFailedException e) when (e.Status == 412)

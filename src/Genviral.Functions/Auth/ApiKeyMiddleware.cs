@@ -35,7 +35,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, T
             return;
         }
 
-        var subscription = await tenants.GetSubscriptionAsync(key.Scope, cancellationToken);
+        var subscription = await tenants.GetCachedSubscriptionAsync(key.Scope, cancellationToken);
         var now = time.GetUtcNow();
         if (subscription is null || !subscription.IsInForce(now))
         {

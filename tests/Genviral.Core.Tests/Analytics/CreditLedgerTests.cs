@@ -1,6 +1,8 @@
+using Genviral.Core.Auth;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Genviral.Testing;
+using Microsoft.Extensions.Options;
 
 namespace Genviral.Core.Tests.Analytics;
 
@@ -59,10 +61,11 @@ public sealed class CreditLedgerTests : IAsyncLifetime
     private async Task<(TenantStore, CreditLedger, Scope)> OwnerWithCreditsAsync(int credits)
     {
         var ct = TestContext.Current.CancellationToken;
-        var tenants = new TenantStore(_storage, TimeProvider.System);
+        var cache = new AccessCache(Options.Create(new AccessCacheOptions()), TimeProvider.System);
+        var tenants = new TenantStore(_storage, TimeProvider.System, cache);
         var scope = Scope.Workspace(Guid.NewGuid().ToString());
         await tenants.SetPlanAsync(scope, Plan.Business, "month", ct);
         await tenants.GrantCreditsAsync(scope, credits, ct);
-        return (tenants, new CreditLedger(_storage, TimeProvider.System), scope);
+        return (tenants, new CreditLedger(_storage, TimeProvider.System, cache), scope);
     }
 }

@@ -3,6 +3,7 @@ using Genviral.Core.Auth;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Genviral.Testing;
+using Microsoft.Extensions.Options;
 
 namespace Genviral.Core.Tests.Storage;
 
@@ -11,6 +12,7 @@ public sealed class StoreTests : IAsyncLifetime
 {
     private readonly string _prefix = TestStorage.NewPrefix();
     private readonly TimeProvider _time = TimeProvider.System;
+    private readonly AccessCache _cache = new(Options.Create(new AccessCacheOptions()), TimeProvider.System);
     private StorageClients _storage = null!;
 
     public async ValueTask InitializeAsync() => _storage = await TestStorage.CreateAsync(_prefix);
@@ -37,7 +39,7 @@ public sealed class StoreTests : IAsyncLifetime
     public async Task ApiKeys_IssueVerifyListRevoke_RoundTrip()
     {
         var ct = TestContext.Current.CancellationToken;
-        var keys = new ApiKeyStore(_storage, _time);
+        var keys = new ApiKeyStore(_storage, _time, _cache);
         var scope = Scope.Workspace(Guid.NewGuid().ToString());
         var issued = await keys.IssueAsync(scope, "owner", "first", ct);
         Assert.True(ApiToken.TryParse(issued.Token, out var publicId, out var secret));
@@ -62,7 +64,7 @@ public sealed class StoreTests : IAsyncLifetime
     public async Task RecordUsageAsync_ConcurrentUses_KeepsTheLatest()
     {
         var ct = TestContext.Current.CancellationToken;
-        var keys = new ApiKeyStore(_storage, _time);
+        var keys = new ApiKeyStore(_storage, _time, _cache);
         var issued = await keys.IssueAsync(Scope.Personal(Guid.NewGuid().ToString()), "owner", "k", ct);
         var start = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
         var uses = Enumerable.Range(0, 10).Select(i => start.AddMinutes(i)).Reverse().ToList();
@@ -76,7 +78,7 @@ public sealed class StoreTests : IAsyncLifetime
     public async Task GrantCreditsAsync_ConcurrentGrants_LosesNone()
     {
         var ct = TestContext.Current.CancellationToken;
-        var tenants = new TenantStore(_storage, _time);
+        var tenants = new TenantStore(_storage, _time, _cache);
         var scope = Scope.Personal(Guid.NewGuid().ToString());
         await tenants.SetPlanAsync(scope, Plan.Creator, "month", ct);
 
@@ -89,7 +91,7 @@ public sealed class StoreTests : IAsyncLifetime
     public async Task GrantCreditsAsync_NoSubscription_ReturnsNullAndWritesNothing()
     {
         var ct = TestContext.Current.CancellationToken;
-        var tenants = new TenantStore(_storage, _time);
+        var tenants = new TenantStore(_storage, _time, _cache);
         var scope = Scope.Personal(Guid.NewGuid().ToString());
 
         Assert.Null(await tenants.GrantCreditsAsync(scope, 5, ct));

@@ -3,13 +3,17 @@ extern alias admin;
 using System.Net;
 using System.Text.Json;
 using admin::Genviral.Admin;
+using Genviral.Core.Auth;
 using Genviral.Functions.Tests.Infrastructure;
 using Genviral.Testing;
 
 namespace Genviral.Functions.Tests.Auth;
 
-/// <summary>The operator path end to end: the admin CLI sets an owner up and issues a key, and that key works over HTTP.</summary>
-public sealed class AdminIssuedKeyTests(ApiFactory factory) : IClassFixture<ApiFactory>
+/// <summary>
+/// The operator path end to end: the admin CLI sets an owner up and issues a key, and that key works over HTTP. The
+/// CLI is another process with its own stores, so the app sees its revocation once ApiKeys:CacheDuration has passed.
+/// </summary>
+public sealed class AdminIssuedKeyTests(FakeClockApiFactory factory) : IClassFixture<FakeClockApiFactory>
 {
     [Fact]
     public async Task KeyIssuedByAdminCli_AuthenticatesApiRequestsUntilRevoked()
@@ -29,6 +33,7 @@ public sealed class AdminIssuedKeyTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Equal(account.GetProperty("id").GetString(), Assert.Single(data.GetProperty("accounts").EnumerateArray()).GetProperty("id").GetString());
 
         await AdminAsync("key", "revoke", "--key", key.GetProperty("public_id").GetString()!);
+        factory.Clock.Advance(new AccessCacheOptions().CacheDuration);
         using var revoked = await client.GetAsync("/api/partner/v1/accounts", TestContext.Current.CancellationToken);
 
         await EnvelopeAssert.ErrorAsync(revoked, HttpStatusCode.Unauthorized, "invalid_token");
