@@ -22,7 +22,6 @@ export Platforms__YouTube__HostedAccessToken="${Platforms__YouTube__HostedAccess
 export Platforms__TikTok__ClientSecret="${Platforms__TikTok__ClientSecret:-local-tiktok-secret}"
 export Platforms__YouTube__ClientSecret="${Platforms__YouTube__ClientSecret:-local-google-secret}"
 # Analytics stats: Instagram business discovery through the simulator's business account, YouTube by API key.
-export Platforms__Instagram__DiscoveryBaseUrl="${Platforms__Instagram__DiscoveryBaseUrl:-$simulator_url/v21.0/}"
 export Platforms__Instagram__BusinessAccountId="${Platforms__Instagram__BusinessAccountId:-17841400000000001}"
 export Platforms__Instagram__DiscoveryAccessToken="${Platforms__Instagram__DiscoveryAccessToken:-local-instagram-discovery-token}"
 export Platforms__YouTube__ApiKey="${Platforms__YouTube__ApiKey:-local-youtube-api-key}"

@@ -39,7 +39,8 @@ public class AnalyticsFactory : ApiFactory
         ["Platforms:TikTok:BaseUrl"] = SimulatorUrl.ToString(),
         ["Platforms:TikTok:ClientId"] = "test",
         ["Platforms:TikTok:ClientSecret"] = "test",
-        ["Platforms:Instagram:DiscoveryBaseUrl"] = new Uri(SimulatorUrl, "v21.0/").ToString(),
+        // No DiscoveryBaseUrl: business discovery follows the publishing base URL, as scripts that set only it expect.
+        ["Platforms:Instagram:BaseUrl"] = SimulatorUrl.ToString(),
         ["Platforms:Instagram:BusinessAccountId"] = StatsRoutes.InstagramBusinessAccountId,
         ["Platforms:Instagram:DiscoveryAccessToken"] = "test",
         ["Platforms:YouTube:BaseUrl"] = SimulatorUrl.ToString(),

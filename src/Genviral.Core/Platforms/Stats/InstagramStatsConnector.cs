@@ -18,7 +18,7 @@ public sealed partial class InstagramStatsConnector(HttpClient http, IOptions<In
         var o = options.Value;
         var fields = $"business_discovery.username({handle}){{username,name,profile_picture_url,followers_count,media_count," +
             $"media.limit({maxPosts}){{id,caption,comments_count,like_count,media_type,media_url,permalink,thumbnail_url,timestamp,view_count}}}}";
-        var uri = new Uri(o.DiscoveryBaseUrl, $"{Uri.EscapeDataString(o.BusinessAccountId ?? "")}?fields={Uri.EscapeDataString(fields)}&access_token={Uri.EscapeDataString(o.DiscoveryAccessToken ?? "")}");
+        var uri = new Uri(o.DiscoveryEndpoint, $"{Uri.EscapeDataString(o.BusinessAccountId ?? "")}?fields={Uri.EscapeDataString(fields)}&access_token={Uri.EscapeDataString(o.DiscoveryAccessToken ?? "")}");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         using var document = await StatsHttp.SendAsync(http, request, "Instagram", cancellationToken);
         var account = document.RootElement.Get("business_discovery");

@@ -18,11 +18,17 @@ public sealed class InstagramStatsOptions
 {
     public const string SectionName = "Platforms:Instagram";
 
+    /// <summary>The Instagram API publishing uses (Platforms:Instagram:BaseUrl).</summary>
+    public Uri BaseUrl { get; set; } = new("https://graph.instagram.com/");
+
     /// <summary>
-    /// Includes the Graph API version, e.g. https://graph.facebook.com/v21.0/. Business discovery is on the Facebook
-    /// Graph host, unlike publishing with Instagram Login (Platforms:Instagram:BaseUrl), so it has a setting of its own.
+    /// Business discovery's Graph API root with its version, e.g. https://graph.facebook.com/v21.0/ in Azure: it is on
+    /// the Facebook Graph host, unlike publishing with Instagram Login. Unset, it is <see cref="BaseUrl"/> plus the
+    /// version, so pointing Platforms:Instagram:BaseUrl at the simulator moves both publishing and analytics there.
     /// </summary>
-    public Uri DiscoveryBaseUrl { get; set; } = new("https://graph.facebook.com/v21.0/");
+    public Uri? DiscoveryBaseUrl { get; set; }
+
+    public Uri DiscoveryEndpoint => DiscoveryBaseUrl ?? new Uri(BaseUrl, "v21.0/");
 
     public string? BusinessAccountId { get; set; }
 
