@@ -30,9 +30,16 @@ export Media__AllowedPrivateHosts="${Media__AllowedPrivateHosts:-${simulator_url
 
 app_pid=""
 simulator_pid=""
+# Stops one child and waits for it; its non-zero exit status (143 after SIGTERM) must not end the cleanup early
+# under `set -e`, or the processes after it would be left running.
+stop_child() {
+  [ -n "$1" ] || return 0
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
 cleanup() {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
-  [ -n "$simulator_pid" ] && kill "$simulator_pid" 2>/dev/null && wait "$simulator_pid" 2>/dev/null
+  stop_child "$app_pid"
+  stop_child "$simulator_pid"
   stop_azurite
 }
 trap cleanup EXIT
