@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Genviral.Core.Accounts;
 
 namespace Genviral.Core.Platforms.Publishing;
 
@@ -34,6 +35,38 @@ internal static class PlatformHttp
     }
 
     /// <summary>429, 408 and 5xx are worth another attempt later; other 4xx are not; 401 means the token was refused.</summary>
+    /// <summary>
+    /// An OAuth refresh_token grant, the same for TikTok and Google apart from the client field names (in
+    /// <paramref name="client"/>). Null when the platform refuses. TikTok rotates refresh tokens and Google keeps its
+    /// own: a new one is taken when it comes, otherwise the old one is kept.
+    /// </summary>
+    public static async Task<PlatformCredentials?> RefreshAsync(
+        HttpClient http, Uri tokenUrl, IReadOnlyDictionary<string, string> client, PlatformCredentials credentials, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (credentials.RefreshToken is null)
+        {
+            return null;
+        }
+
+        var form = new Dictionary<string, string>(client) { ["grant_type"] = "refresh_token", ["refresh_token"] = credentials.RefreshToken };
+        using var response = await http.PostAsync(tokenUrl, new FormUrlEncodedContent(form), cancellationToken);
+        var body = await ReadJsonAsync(response, cancellationToken);
+        var token = String(body, "access_token");
+        if (!response.IsSuccessStatusCode || string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        var expiresIn = body?["expires_in"] is JsonValue e && e.TryGetValue<long>(out var seconds) ? seconds : (long?)null;
+        return credentials with
+        {
+            AccessToken = token,
+            RefreshToken = String(body, "refresh_token") ?? credentials.RefreshToken,
+            ExpiresAt = expiresIn is { } s ? time.GetUtcNow().AddSeconds(s) : null,
+        };
+    }
+
     public static PublishOutcome Failure(HttpStatusCode status, string platform, string? message)
     {
         var text = $"{platform} returned {(int)status}: {(string.IsNullOrWhiteSpace(message) ? status.ToString() : message)}";

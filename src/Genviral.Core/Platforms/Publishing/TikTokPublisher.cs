@@ -61,39 +61,16 @@ internal sealed class TikTokPublisher(HttpClient http, IOptions<PlatformsOptions
         return PublishOutcome.Processing(publishId);
     }
 
-    public async Task<PlatformCredentials?> RefreshAsync(PlatformCredentials credentials, CancellationToken cancellationToken)
+    public Task<PlatformCredentials?> RefreshAsync(PlatformCredentials credentials, CancellationToken cancellationToken)
     {
         var options = platforms.Value.TikTok;
-        if (credentials.RefreshToken is null)
-        {
-            return null;
-        }
-
-        using var response = await http.PostAsync(
-            options.TokenUrl?.ToString() ?? "/v2/oauth/token/",
-            new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["client_key"] = options.ClientId ?? "",
-                ["client_secret"] = options.ClientSecret ?? "",
-                ["grant_type"] = "refresh_token",
-                ["refresh_token"] = credentials.RefreshToken,
-            }),
+        return PlatformHttp.RefreshAsync(
+            http,
+            options.TokenUrl ?? new Uri("/v2/oauth/token/", UriKind.Relative),
+            new Dictionary<string, string> { ["client_key"] = options.ClientId ?? "", ["client_secret"] = options.ClientSecret ?? "" },
+            credentials,
+            time,
             cancellationToken);
-        var body = await PlatformHttp.ReadJsonAsync(response, cancellationToken);
-        var token = PlatformHttp.String(body, "access_token");
-        if (!response.IsSuccessStatusCode || string.IsNullOrEmpty(token))
-        {
-            return null;
-        }
-
-        // TikTok rotates refresh tokens: keep the new one, or the old one when none came back.
-        var expiresIn = body?["expires_in"] is JsonValue e && e.TryGetValue<long>(out var seconds) ? seconds : (long?)null;
-        return credentials with
-        {
-            AccessToken = token,
-            RefreshToken = PlatformHttp.String(body, "refresh_token") ?? credentials.RefreshToken,
-            ExpiresAt = expiresIn is { } s ? time.GetUtcNow().AddSeconds(s) : null,
-        };
     }
 
     private async Task<(PublishOutcome? Failure, string? PublishId)> InitAsync(PublishRequest request, CancellationToken cancellationToken)

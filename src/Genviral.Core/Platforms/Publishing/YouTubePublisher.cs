@@ -95,40 +95,16 @@ internal sealed class YouTubePublisher(
             : PublishOutcome.Published(id, "https://www.youtube.com/watch?v=" + Uri.EscapeDataString(id));
     }
 
-    public async Task<PlatformCredentials?> RefreshAsync(PlatformCredentials credentials, CancellationToken cancellationToken)
+    public Task<PlatformCredentials?> RefreshAsync(PlatformCredentials credentials, CancellationToken cancellationToken)
     {
         var options = platforms.Value.YouTube;
-        if (credentials.RefreshToken is null)
-        {
-            return null;
-        }
-
-        var api = clients.CreateClient(ApiClient);
-        using var response = await api.PostAsync(
+        return PlatformHttp.RefreshAsync(
+            clients.CreateClient(ApiClient),
             options.TokenUrl ?? new Uri(options.BaseUrl, "/token"),
-            new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["client_id"] = options.ClientId ?? "",
-                ["client_secret"] = options.ClientSecret ?? "",
-                ["grant_type"] = "refresh_token",
-                ["refresh_token"] = credentials.RefreshToken,
-            }),
+            new Dictionary<string, string> { ["client_id"] = options.ClientId ?? "", ["client_secret"] = options.ClientSecret ?? "" },
+            credentials,
+            time,
             cancellationToken);
-        var body = await PlatformHttp.ReadJsonAsync(response, cancellationToken);
-        var token = PlatformHttp.String(body, "access_token");
-        if (!response.IsSuccessStatusCode || string.IsNullOrEmpty(token))
-        {
-            return null;
-        }
-
-        // Google keeps the refresh token unless it sends a new one.
-        var expiresIn = body?["expires_in"] is JsonValue e && e.TryGetValue<long>(out var seconds) ? seconds : (long?)null;
-        return credentials with
-        {
-            AccessToken = token,
-            RefreshToken = PlatformHttp.String(body, "refresh_token") ?? credentials.RefreshToken,
-            ExpiresAt = expiresIn is { } s ? time.GetUtcNow().AddSeconds(s) : null,
-        };
     }
 
     /// <summary>
