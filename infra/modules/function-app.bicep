@@ -254,6 +254,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           value: '00:01:00'
         }
         {
+          name: 'Publishing__MediaGiveUpAfter'
+          value: '01:00:00'
+        }
+        {
           name: 'Publishing__RequestTimeout'
           value: '00:00:30'
         }

@@ -113,12 +113,7 @@ public sealed partial class MediaPipeline(PostStore posts, MediaRehoster rehoste
             var post = current.Post;
             var updated = error is null
                 ? post with { MediaState = post.MediaState with { Ready = true, Blobs = blobs } }
-                : post with
-                {
-                    MediaState = post.MediaState with { Failed = true },
-                    // A target already posted (a retried partial post) keeps its result.
-                    States = [.. post.States.Select(s => s.Status == PostStatus.Posted ? s : s with { Status = PostStatus.Failed, ErrorMessage = error })],
-                };
+                : post.WithMediaFailed(error);
             try
             {
                 await posts.UpdateAsync(scope, current, updated, cancellationToken);

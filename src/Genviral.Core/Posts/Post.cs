@@ -72,6 +72,16 @@ public sealed record Post(
 
     /// <summary>When the publisher should take the post: its schedule, or at once.</summary>
     public DateTimeOffset DueAt => ScheduledAt ?? UpdatedAt;
+
+    /// <summary>
+    /// The post with media that can never be used: every state not yet posted fails with <paramref name="error"/> (a
+    /// target already posted, in a retried partial post, keeps its result). An edit or a retry fetches the media again.
+    /// </summary>
+    public Post WithMediaFailed(string error) => this with
+    {
+        MediaState = MediaState with { Failed = true },
+        States = [.. States.Select(s => s.Status == PostStatus.Posted ? s : s with { Status = PostStatus.Failed, ErrorMessage = error })],
+    };
 }
 
 /// <summary>

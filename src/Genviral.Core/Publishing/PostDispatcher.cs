@@ -88,7 +88,24 @@ public sealed partial class PostDispatcher(
             var post = stored!.Post;
             if (!post.MediaState.Ready)
             {
-                await MoveAsync(entry, now + options.Value.MediaWaitDelay, cancellationToken);
+                if (now - post.UpdatedAt < options.Value.MediaGiveUpAfter)
+                {
+                    await MoveAsync(entry, now + options.Value.MediaWaitDelay, cancellationToken);
+                    return 0;
+                }
+
+                try
+                {
+                    await posts.UpdateAsync(entry.Scope, stored, post.WithMediaFailed(
+                        $"media_unreachable: the media was not processed within {options.Value.MediaGiveUpAfter}; edit or retry the post to fetch it again"),
+                        cancellationToken);
+                }
+                catch (PostChangedException) when (pass < MaxConflictPasses)
+                {
+                    continue;
+                }
+
+                await index.RemoveAsync(entry.Bucket, entry.Scope, entry.PostId, cancellationToken);
                 return 0;
             }
 

@@ -25,6 +25,13 @@ public sealed class PublishingOptions
     /// <summary>How long a due post whose media is not ready yet waits before it is looked at again.</summary>
     public TimeSpan MediaWaitDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long after its last change a due post may wait for its media before it fails with media_unreachable. Longer
+    /// than the media queue's every attempt (maxDequeueCount × Media:FetchTimeout): the wait only ends when the media
+    /// work was lost, for instance a crash during its last attempt, which sends the message to poison unseen.
+    /// </summary>
+    public TimeSpan MediaGiveUpAfter { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Timeout of one platform API call.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -318,6 +318,34 @@ public sealed class DispatchTests(PublishingFactory factory) : PublishingTestBas
     }
 
     [Fact]
+    public async Task MediaNeverReady_AfterTheGiveUpTime_FailsAsUnreachable_AndRetryFetchesItAgain()
+    {
+        var (tenant, client, account) = await ByoTikTokAsync();
+        var caption = Caption();
+        var id = await CreateAsync(client, Video(caption, account.Id));
+        var version = (await Store.GetAsync(tenant.Scope, id, Ct))!.Post.MediaState.Version;
+
+        Advance(TimeSpan.FromMinutes(59));
+        await TickAsync();
+        var beforeGiveUp = (await GetPostAsync(client, id)).GetProperty("status").GetString();
+        Advance(TimeSpan.FromMinutes(2));
+        await TickAsync();
+
+        Assert.Equal("pending", beforeGiveUp);
+        var state = State(await GetPostAsync(client, id), account.Id);
+        Assert.Equal("failed", state.GetProperty("status").GetString());
+        Assert.StartsWith("media_unreachable: the media was not processed within", state.GetProperty("error_message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(PublishedWith(caption));
+        Assert.Empty(await IndexRowsAsync(tenant, id));
+
+        using var retried = await PostJsonAsync(client, "/api/partner/v1/posts/retry", new JsonObject { ["post_ids"] = new JsonArray(id) });
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var media = (await Store.GetAsync(tenant.Scope, id, Ct))!.Post.MediaState;
+        Assert.NotEqual(version, media.Version);
+        Assert.False(media.Failed);
+    }
+
+    [Fact]
     public async Task StaleEntry_DeletedPost_SkippedAndRemoved()
     {
         var (tenant, client, account) = await ByoTikTokAsync();
