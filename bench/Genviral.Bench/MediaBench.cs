@@ -46,6 +46,18 @@ internal static class MediaBench
             }
         }
 
+        // The re-host without the HTTP fetch: the same stream handed to the storing half, to tell the two costs apart.
+        async Task Store(long size)
+        {
+            StoredMedia stored;
+            await using (var video = new GeneratedVideo(++seed, size))
+            {
+                stored = await rehoster.StoreAsync("bench", video, size, MediaType.Video, cancellationToken);
+            }
+
+            await container.GetBlobClient(stored.BlobName).DeleteAsync(cancellationToken: cancellationToken);
+        }
+
         async Task Raw(long size)
         {
             var blob = container.GetBlobClient($"bench/raw/{++seed}.mp4");
@@ -58,34 +70,32 @@ internal static class MediaBench
         }
 
         // Warm-up with small files: JIT, the connection pools and Azurite's first blob writes.
-        await Rehost(8 * 1024 * 1024);
-        await Raw(8 * 1024 * 1024);
+        Func<long, Task>[] operations = [Raw, Rehost, Store];
+        foreach (var operation in operations)
+        {
+            await operation(8 * 1024 * 1024);
+        }
 
-        var rehosts = new List<Run>();
-        var raws = new List<Run>();
+        var runs = operations.Select(_ => new List<Run>()).ToArray();
         for (var round = 0; round < settings.MediaRounds; round++)
         {
-            // Alternating order (A B, B A, ...), as Load does, so a neighbour's load slows both sides alike.
-            if (round % 2 == 0)
+            // Alternating order (A B C, C B A, ...), as Load does, so a neighbour's load slows all sides alike.
+            var order = Enumerable.Range(0, operations.Length);
+            foreach (var i in round % 2 == 0 ? order : order.Reverse())
             {
-                rehosts.Add(await ObserveAsync(() => Rehost(bytes)));
-                raws.Add(await ObserveAsync(() => Raw(bytes)));
-            }
-            else
-            {
-                raws.Add(await ObserveAsync(() => Raw(bytes)));
-                rehosts.Add(await ObserveAsync(() => Rehost(bytes)));
+                runs[i].Add(await ObserveAsync(() => operations[i](bytes)));
             }
         }
 
         using var self = Process.GetCurrentProcess();
         var megabytes = bytes / Mb;
         var name = string.Create(CultureInfo.InvariantCulture, $"{megabytes:0}mb");
-        var baseline = ToMeasure($"media.raw_upload_{name}", raws, megabytes, null, "BlobClient.UploadAsync of a seekable generated stream");
-        var rehost = ToMeasure($"media.rehost_{name}", rehosts, megabytes, baseline,
+        var baseline = ToMeasure($"media.raw_upload_{name}", runs[0], megabytes, null, "BlobClient.UploadAsync of a seekable generated stream");
+        var rehost = ToMeasure($"media.rehost_{name}", runs[1], megabytes, baseline,
             "MediaRehoster.RehostAsync from a local HTTP source, in the bench process; ratio = time over the raw upload's");
+        var store = ToMeasure($"media.store_{name}", runs[2], megabytes, baseline, "MediaRehoster.StoreAsync of the generated stream: the re-host without the fetch");
         rehost.Extra["process_peak_working_set_mb"] = Math.Round(self.PeakWorkingSet64 / Mb, 1);
-        return [baseline, rehost];
+        return [baseline, rehost, store];
     }
 
     private static Measure ToMeasure(string name, List<Run> runs, double megabytes, Measure? baseline, string what)
