@@ -9,10 +9,11 @@ namespace Genviral.Bench;
 /// <summary>
 /// Fills a scope fast with exactly the rows PostStore writes for a new post (its post row and two index copies,
 /// from PostStore's own code) in full entity-group transactions, then the counter shard once with the totals.
-/// The seeded posts get no due-time entries: nothing publishes in a bench run.
+/// Only the dispatch measure gives posts due-time entries (<see cref="IndexAsync"/>): elsewhere nothing publishes.
 /// </summary>
 internal static class Seeder
 {
+    private const int MaxActions = 100; // per entity-group transaction
     private const int PostsPerBatch = 33; // 3 rows each: 99 of the 100 actions a transaction allows.
     private const int ParallelBatches = 4;
 
@@ -29,26 +30,41 @@ internal static class Seeder
     /// <summary>Adds <paramref name="count"/> posts (three in four scheduled, the rest pending) and returns their ids.</summary>
     public static async Task<IReadOnlyList<string>> SeedAsync(TableClient posts, Scope scope, string accountId, int count, CancellationToken cancellationToken)
     {
-        var pk = scope.PartitionKey;
         var start = DateTimeOffset.UtcNow.AddSeconds(-count);
         var all = Enumerable.Range(0, count).Select(i => NewPost(accountId, start.AddSeconds(i), scheduled: i % 4 != 0)).ToList();
+        await AddPostsAsync(posts, scope, all, cancellationToken);
+        var totals = all.GroupBy(p => p.Status).ToDictionary(g => g.Key, g => (long)g.Count());
+        await posts.UpsertEntityAsync(PostStore.CounterShard(scope.PartitionKey, 0, s => totals.GetValueOrDefault(s)), TableUpdateMode.Replace, cancellationToken);
+        return [.. all.Select(p => p.Id)];
+    }
+
+    /// <summary>The rows PostStore writes for each new post, without the counter shard.</summary>
+    public static Task AddPostsAsync(TableClient posts, Scope scope, IReadOnlyList<Post> all, CancellationToken cancellationToken) =>
+        SubmitAsync(posts, all.Chunk(PostsPerBatch).Select(batch => batch.SelectMany(p => PostStore.NewPostRows(scope.PartitionKey, p, null)).ToList()), cancellationToken);
+
+    /// <summary>
+    /// A due-time entry for each post at its due time, in one transaction per minute (the index's partition). The
+    /// entity is PostSchedule.AddAsync's, which writes one entry per call: too slow for 100,000.
+    /// </summary>
+    public static Task IndexAsync(TableClient schedule, Scope scope, IReadOnlyList<Post> all, CancellationToken cancellationToken) =>
+        SubmitAsync(schedule, all.GroupBy(p => PostSchedule.Bucket(p.DueAt)).SelectMany(minute => minute.Chunk(MaxActions)).Select(batch => batch
+            .Select(p => new TableEntity(PostSchedule.Bucket(p.DueAt), PostSchedule.Row(scope, p.Id)) { ["Scope"] = scope.PartitionKey, ["PostId"] = p.Id, ["DueAt"] = p.DueAt })
+            .ToList()), cancellationToken);
+
+    private static async Task SubmitAsync(TableClient table, IEnumerable<List<TableEntity>> batches, CancellationToken cancellationToken)
+    {
         using var gate = new SemaphoreSlim(ParallelBatches);
-        await Task.WhenAll(all.Chunk(PostsPerBatch).Select(async batch =>
+        await Task.WhenAll(batches.Select(async batch =>
         {
             await gate.WaitAsync(cancellationToken);
             try
             {
-                var actions = batch.SelectMany(p => PostStore.NewPostRows(pk, p, null))
-                    .Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)).ToList();
-                await posts.SubmitSinglePartitionAsync(actions, cancellationToken);
+                await table.SubmitSinglePartitionAsync([.. batch.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row))], cancellationToken);
             }
             finally
             {
                 gate.Release();
             }
         }));
-        var totals = all.GroupBy(p => p.Status).ToDictionary(g => g.Key, g => (long)g.Count());
-        await posts.UpsertEntityAsync(PostStore.CounterShard(pk, 0, s => totals.GetValueOrDefault(s)), TableUpdateMode.Replace, cancellationToken);
-        return [.. all.Select(p => p.Id)];
     }
 }
