@@ -27,18 +27,11 @@ public sealed class AnalyticsWork(StorageClients storage)
         SendAsync(new AnalyticsWorkMessage(scopePartition, targetId, null, day), cancellationToken);
 
     /// <summary>Parses a queue message; null when it is not one of ours (retrying cannot fix that).</summary>
-    public static AnalyticsWorkMessage? Parse(string body)
-    {
-        try
-        {
-            var message = JsonSerializer.Deserialize(body, AnalyticsWorkJson.Default.AnalyticsWorkMessage);
-            return message is { Scope.Length: > 0, TargetId.Length: > 0 } && (message.RefreshId is not null || message.Day is not null) ? message : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static AnalyticsWorkMessage? Parse(string body) =>
+        QueueBody.Read(body, AnalyticsWorkJson.Default.AnalyticsWorkMessage) is { Scope.Length: > 0, TargetId.Length: > 0 } message
+            && (message.RefreshId is not null || message.Day is not null)
+            ? message
+            : null;
 
     private async Task SendAsync(AnalyticsWorkMessage message, CancellationToken cancellationToken) =>
         await storage.Queue(StorageNames.AnalyticsRefreshQueue)

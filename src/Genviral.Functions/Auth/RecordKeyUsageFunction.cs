@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Genviral.Core.Auth;
 using Genviral.Core.Storage;
@@ -21,16 +20,7 @@ internal sealed partial class RecordKeyUsageFunction(ApiKeyStore keys, ILogger<R
 
     public async Task RunAsync(QueueMessage message, CancellationToken cancellationToken)
     {
-        KeyUsageMessage? usage;
-        try
-        {
-            usage = JsonSerializer.Deserialize(message.Body, KeyUsageJsonContext.Default.KeyUsageMessage);
-        }
-        catch (JsonException)
-        {
-            usage = null;
-        }
-
+        var usage = QueueBody.Read(message.Body, KeyUsageJsonContext.Default.KeyUsageMessage);
         if (usage is null || string.IsNullOrEmpty(usage.PublicId))
         {
             // Retrying cannot fix a message that does not parse; drop it instead of filling the poison queue.

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
 using Genviral.Core.Storage;
@@ -18,16 +17,7 @@ internal sealed partial class RehostMediaFunction(MediaPipeline pipeline, ILogge
 
     public async Task RunAsync(QueueMessage message, CancellationToken cancellationToken)
     {
-        MediaWorkMessage? work;
-        try
-        {
-            work = JsonSerializer.Deserialize(message.Body, MediaWorkJson.Default.MediaWorkMessage);
-        }
-        catch (JsonException)
-        {
-            work = null;
-        }
-
+        var work = QueueBody.Read(message.Body, MediaWorkJson.Default.MediaWorkMessage);
         if (work is null || string.IsNullOrEmpty(work.Scope) || string.IsNullOrEmpty(work.PostId) || string.IsNullOrEmpty(work.MediaVersion))
         {
             // Retrying cannot fix a message that does not parse; it names no post that could be failed either.
