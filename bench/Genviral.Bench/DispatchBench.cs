@@ -132,12 +132,12 @@ internal static class DispatchBench
             _tenant = tenant;
             _mediaUrl = mediaUrl;
             Dispatcher = host.Services.GetRequiredService<PostDispatcher>();
-            Index = host.Services.GetRequiredService<DueIndex>();
+            Index = host.Services.GetRequiredService<PostSchedule>();
         }
 
         public PostDispatcher Dispatcher { get; }
 
-        public DueIndex Index { get; }
+        public PostSchedule Index { get; }
 
         private TableClient Table(string name) => _host.Services.GetRequiredService<StorageClients>().Table(name);
 

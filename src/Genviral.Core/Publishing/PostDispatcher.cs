@@ -20,7 +20,7 @@ public sealed record DispatchResult(int Entries, int Posts, int Attempts);
 /// expires after <see cref="PublishingOptions.ClaimTimeout"/>, and an index entry written at that time brings it back.
 /// </summary>
 public sealed partial class PostDispatcher(
-    DueIndex index,
+    PostSchedule index,
     PostStore posts,
     AccountStore accounts,
     IEnumerable<IPlatformPublisher> publishers,

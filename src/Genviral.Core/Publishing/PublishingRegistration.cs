@@ -17,7 +17,6 @@ public static class PublishingRegistration
         var services = builder.Services;
         services.AddOptions<PublishingOptions>().BindConfiguration(PublishingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PlatformsOptions>().BindConfiguration(PlatformsOptions.SectionName);
-        services.AddSingleton<DueIndex>();
         services.AddSingleton<PostDispatcher>();
 
         services.AddHttpClient<TikTokPublisher>((sp, c) => Configure(c, sp.GetRequiredService<IOptions<PlatformsOptions>>().Value.TikTok))
