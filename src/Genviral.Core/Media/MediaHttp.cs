@@ -98,7 +98,7 @@ public sealed class MediaHttp : IDisposable
             return;
         }
 
-        if (status is >= 500 or 408 or 429)
+        if (TransientHttp.IsTransient(response.StatusCode))
         {
             throw new HttpRequestException($"{Describe(url)} answered {status}", null, response.StatusCode);
         }

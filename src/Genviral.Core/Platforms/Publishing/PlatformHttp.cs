@@ -70,13 +70,9 @@ internal static class PlatformHttp
     public static PublishOutcome Failure(HttpStatusCode status, string platform, string? message)
     {
         var text = $"{platform} returned {(int)status}: {(string.IsNullOrWhiteSpace(message) ? status.ToString() : message)}";
-        return status switch
-        {
-            HttpStatusCode.Unauthorized => PublishOutcome.Unauthorized(text),
-            HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout => PublishOutcome.Transient(text),
-            >= HttpStatusCode.InternalServerError => PublishOutcome.Transient(text),
-            _ => PublishOutcome.Permanent(text),
-        };
+        return status == HttpStatusCode.Unauthorized ? PublishOutcome.Unauthorized(text)
+            : TransientHttp.IsTransient(status) ? PublishOutcome.Transient(text)
+            : PublishOutcome.Permanent(text);
     }
 
     public static string? String(JsonNode? node, params string[] path)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Genviral.Core.Accounts;
 
@@ -56,7 +55,7 @@ internal static class StatsHttp
         {
             var status = (int)response.StatusCode;
             // 4xx means the request itself is wrong (unknown handle, bad credentials): retrying cannot help.
-            var permanent = status is >= 400 and < 500 && response.StatusCode is not HttpStatusCode.TooManyRequests and not HttpStatusCode.RequestTimeout;
+            var permanent = status is >= 400 and < 500 && !TransientHttp.IsTransient(response.StatusCode);
             throw new PlatformStatsException($"{platform} answered {status}: {ErrorMessage(text)}", permanent);
         }
 
