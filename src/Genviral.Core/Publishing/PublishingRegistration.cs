@@ -1,3 +1,4 @@
+using Genviral.Core.Platforms;
 using Genviral.Core.Platforms.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,9 +20,12 @@ public static class PublishingRegistration
         services.AddOptions<PlatformsOptions>().BindConfiguration(PlatformsOptions.SectionName);
         services.AddSingleton<PostDispatcher>();
 
+        // The singleton dispatcher holds the TikTok and Instagram publishers, and with them their clients.
         services.AddHttpClient<TikTokPublisher>((sp, c) => Configure(c, sp.GetRequiredService<IOptions<PlatformsOptions>>().Value.TikTok))
+            .KeptForTheProcess()
             .AddResilienceHandler("timeout", (pipeline, context) => pipeline.AddTimeout(Options(context.ServiceProvider).RequestTimeout));
         services.AddHttpClient<InstagramPublisher>((sp, c) => Configure(c, sp.GetRequiredService<IOptions<PlatformsOptions>>().Value.Instagram))
+            .KeptForTheProcess()
             .AddResilienceHandler("timeout", (pipeline, context) => pipeline.AddTimeout(Options(context.ServiceProvider).RequestTimeout));
         services.AddHttpClient(YouTubePublisher.ApiClient, (sp, c) => Configure(c, sp.GetRequiredService<IOptions<PlatformsOptions>>().Value.YouTube))
             .AddResilienceHandler("timeout", (pipeline, context) => pipeline.AddTimeout(Options(context.ServiceProvider).RequestTimeout));

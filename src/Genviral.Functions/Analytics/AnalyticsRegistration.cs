@@ -1,3 +1,4 @@
+using Genviral.Core.Platforms;
 using Genviral.Core.Platforms.Stats;
 using Genviral.Functions.Hosting;
 
@@ -20,11 +21,8 @@ internal static class AnalyticsRegistration
     private static void AddConnector<T>(IServiceCollection services)
         where T : class, IStatsConnector
     {
-        // The connectors live in singletons, so the client keeps its handler: the pooled connection lifetime, not
-        // handler rotation, is what picks up DNS changes.
-        services.AddHttpClient<T>(c => c.Timeout = TimeSpan.FromSeconds(30))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        // The connectors live in singletons, so each keeps its client.
+        services.AddHttpClient<T>(c => c.Timeout = TimeSpan.FromSeconds(30)).KeptForTheProcess();
         services.AddSingleton<IStatsConnector>(sp => sp.GetRequiredService<T>());
     }
 }
