@@ -1,33 +1,37 @@
 using System.Globalization;
 using System.Text.Json;
 using Genviral.Core.Storage;
+using Genviral.Testing;
 
 namespace Genviral.Infra.Tests;
 
-/// <summary>function.json and host.json agree with what Bicep provisions and configures.</summary>
+/// <summary>The bindings the worker reports to the host, and host.json, agree with what Bicep provisions and configures.</summary>
 public sealed class FunctionsTests
 {
     private static readonly IReadOnlyList<AppSetting> BicepSettings = BicepSource.LoadInfra().AppSettings();
 
-    /// <summary>Every functions/*/function.json with a queueTrigger binding, found from the folders.</summary>
-    public static TheoryData<string> QueueTriggerFunctions()
-    {
-        var data = new TheoryData<string>();
-        foreach (var name in FunctionNames().Where(n => QueueTrigger(n) is not null))
-        {
-            data.Add(name);
-        }
+    public static TheoryData<string> QueueTriggerFunctions() => [.. WorkerMetadata.Functions.Where(f => f.Type == "queueTrigger").Select(f => f.Name)];
 
-        return data;
+    /// <summary>Every <c>%Setting%</c> a trigger attribute names: the host resolves each from the app settings.</summary>
+    public static TheoryData<string> TriggerSettings() =>
+        [.. WorkerMetadata.Functions.SelectMany(f => f.Trigger.EnumerateObject())
+            .Where(p => p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() is ['%', .., '%'])
+            .Select(p => p.Value.GetString()!.Trim('%'))
+            .Distinct(StringComparer.Ordinal)];
+
+    [Fact]
+    public void WorkerMetadata_HasQueueAndTimerFunctions()
+    {
+        Assert.Contains(WorkerMetadata.Functions, f => f.Type == "queueTrigger");
+        Assert.Contains(WorkerMetadata.Functions, f => f.Type == "timerTrigger");
+        Assert.NotEmpty(TriggerSettings());
     }
 
     [Theory]
     [MemberData(nameof(QueueTriggerFunctions))]
-    public void QueueTrigger_QueueName_IsAStorageNamesQueue(string function)
+    public void QueueTrigger_QueueName_IsADeclaredStorageQueue(string function)
     {
-        var trigger = QueueTrigger(function)!.Value;
-
-        var queue = trigger.GetProperty("queueName").GetString();
+        var queue = WorkerMetadata.Functions.Single(f => f.Name == function).Get("queueName");
 
         Assert.Contains(queue, StorageNames.Queues);
     }
@@ -36,12 +40,18 @@ public sealed class FunctionsTests
     [MemberData(nameof(QueueTriggerFunctions))]
     public void QueueTrigger_Connection_IsTheIdentityBasedHostConnection(string function)
     {
-        var trigger = QueueTrigger(function)!.Value;
-
         // Bicep configures only AzureWebJobsStorage__*; any other connection name would have no settings in Azure.
-        var connection = trigger.TryGetProperty("connection", out var c) ? c.GetString() : "AzureWebJobsStorage";
+        var connection = WorkerMetadata.Functions.Single(f => f.Name == function).Get("connection") ?? "AzureWebJobsStorage";
 
         Assert.Equal("AzureWebJobsStorage", connection);
+    }
+
+    [Theory]
+    [MemberData(nameof(TriggerSettings))]
+    public void TriggerSetting_IsInLocalSettingsSampleAndBicep(string setting)
+    {
+        Assert.Contains(setting, LocalSettings.SampleValues().Keys);
+        Assert.Contains(BicepSettings, s => s.Name == setting);
     }
 
     [Theory]
@@ -50,8 +60,7 @@ public sealed class FunctionsTests
     [InlineData("maxPollingInterval", "Queues__MaxPollingInterval")]
     public void Bicep_QueueSetting_EqualsHostJson(string hostJsonKey, string appSetting)
     {
-        using var host = JsonDocument.Parse(Repo.Read("host.json"));
-        var expected = host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty(hostJsonKey);
+        var expected = HostJsonQueues().GetProperty(hostJsonKey);
 
         var actual = Assert.Single(BicepSettings, s => s.Name == appSetting).Value;
 
@@ -67,40 +76,33 @@ public sealed class FunctionsTests
     }
 
     [Fact]
-    public void HostJson_CustomHandler_IsThePublishedExecutableThatPackageShMarksExecutable()
+    public void HostJson_MaxDequeueCount_IsTheAppsLastAttemptRule()
     {
-        using var host = JsonDocument.Parse(Repo.Read("host.json"));
-        var description = host.RootElement.GetProperty("customHandler").GetProperty("description");
-        var assemblyName = System.Xml.Linq.XDocument.Load(Repo.PathOf("src", "Genviral.Functions", "Genviral.Functions.csproj"))
-            .Descendants("AssemblyName").Select(e => e.Value).FirstOrDefault() ?? "Genviral.Functions";
+        var hostMax = HostJsonQueues().GetProperty("maxDequeueCount").GetInt32();
+        var rule = new QueueOptions();
 
-        var executable = description.GetProperty("defaultExecutablePath").GetString();
-        var packageScript = Repo.Read("scripts", "package.sh");
-
-        // package.sh publishes into app/ and sets the executable bit on exactly this path.
-        Assert.Equal($"app/{assemblyName}", executable);
-        Assert.Equal("app", description.GetProperty("workingDirectory").GetString());
-        Assert.Contains($"HANDLER={executable}", packageScript, StringComparison.Ordinal);
+        // The attempt the host will poison after must be the one the functions treat as the last.
+        Assert.Equal(rule.MaxDequeueCount, hostMax);
+        Assert.True(rule.IsLastAttempt(hostMax));
+        Assert.False(rule.IsLastAttempt(hostMax - 1));
     }
 
-    private static IEnumerable<string> FunctionNames() =>
-        Directory.EnumerateDirectories(Repo.PathOf("functions"))
-            .Where(d => File.Exists(Path.Combine(d, "function.json")))
-            .Select(Path.GetFileName)
-            .OfType<string>()
-            .Order(StringComparer.Ordinal);
-
-    private static JsonElement? QueueTrigger(string function)
+    [Fact]
+    public void HostJson_IsAnIsolatedWorkerHostConfiguration()
     {
-        using var doc = JsonDocument.Parse(Repo.Read("functions", function, "function.json"));
-        foreach (var binding in doc.RootElement.GetProperty("bindings").EnumerateArray())
-        {
-            if (binding.GetProperty("type").GetString() is { } type && type.Equals("queueTrigger", StringComparison.OrdinalIgnoreCase))
-            {
-                return binding.Clone();
-            }
-        }
+        using var host = JsonDocument.Parse(Repo.Read("host.json"));
+        var root = host.RootElement;
 
-        return null;
+        Assert.Equal("2.0", root.GetProperty("version").GetString());
+        Assert.False(root.TryGetProperty("customHandler", out _));
+        Assert.False(root.TryGetProperty("extensionBundle", out _));
+        Assert.Equal("", root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.Equal("base64", HostJsonQueues().GetProperty("messageEncoding").GetString());
+    }
+
+    private static JsonElement HostJsonQueues()
+    {
+        using var host = JsonDocument.Parse(Repo.Read("host.json"));
+        return host.RootElement.GetProperty("extensions").GetProperty("queues").Clone();
     }
 }

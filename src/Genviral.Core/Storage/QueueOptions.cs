@@ -15,6 +15,9 @@ public sealed class QueueOptions
 
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Whether a failure of this attempt sends the message to the poison queue, so a function can record a final failure first.</summary>
+    public bool IsLastAttempt(long dequeueCount) => dequeueCount >= MaxDequeueCount;
+
     /// <summary>Longest wait between polls of an empty queue in standalone mode.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -1,20 +1,17 @@
 using Genviral.Core.Platforms;
 using Genviral.Core.Platforms.Stats;
-using Genviral.Functions.Hosting;
 
 namespace Genviral.Functions.Analytics;
 
 internal static class AnalyticsRegistration
 {
-    /// <summary>The stats connectors (typed HttpClients over the configured base URLs), the summary reader and the two trigger functions.</summary>
+    /// <summary>The stats connectors (typed HttpClients over the configured base URLs), and the summary reader.</summary>
     public static IServiceCollection AddAnalytics(this IServiceCollection services)
     {
         AddConnector<TikTokStatsConnector>(services);
         AddConnector<InstagramStatsConnector>(services);
         AddConnector<YouTubeStatsConnector>(services);
         services.AddSingleton<AnalyticsSummaries>();
-        services.AddSingleton<IQueueFunction, RunAnalyticsRefreshFunction>();
-        services.AddSingleton<ITimerFunction, CaptureFreeSnapshotsFunction>();
         return services;
     }
 

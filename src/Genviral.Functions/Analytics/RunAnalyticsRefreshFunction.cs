@@ -1,31 +1,31 @@
 using Genviral.Core.Analytics;
 using Genviral.Core.Storage;
-using Genviral.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace Genviral.Functions.Analytics;
 
 /// <summary>Queue function: runs a queued refresh, or takes a target's free daily snapshot. Redelivery is harmless (see AnalyticsRefreshes).</summary>
-internal sealed partial class RunAnalyticsRefreshFunction(AnalyticsRefreshes refreshes, ILogger<RunAnalyticsRefreshFunction> logger) : IQueueFunction
+internal sealed partial class RunAnalyticsRefreshFunction(AnalyticsRefreshes refreshes, IOptions<QueueOptions> queues, ILogger<RunAnalyticsRefreshFunction> logger)
 {
-    public string Name => "RunAnalyticsRefresh";
-
-    public string Queue => StorageNames.AnalyticsRefreshQueue;
-
-    public async Task RunAsync(QueueMessage message, CancellationToken cancellationToken)
+    [Function(nameof(RunAnalyticsRefresh))]
+    public async Task RunAnalyticsRefresh(
+        [QueueTrigger(StorageNames.AnalyticsRefreshQueue)] string message, long dequeueCount, string id, CancellationToken cancellationToken)
     {
-        var work = AnalyticsWork.Parse(message.Body);
+        var work = AnalyticsWork.Parse(message);
         if (work is null)
         {
             // Retrying cannot fix a message that does not parse; drop it instead of filling the poison queue.
-            LogMalformed(logger, message.Id);
+            LogMalformed(logger, id);
             return;
         }
 
+        var lastAttempt = queues.Value.IsLastAttempt(dequeueCount);
         try
         {
-            await refreshes.RunAsync(work, message.IsLastAttempt, cancellationToken);
+            await refreshes.RunAsync(work, lastAttempt, cancellationToken);
         }
-        catch (Exception e) when (message.IsLastAttempt && work.RefreshId is not null && e is not OperationCanceledException)
+        catch (Exception e) when (lastAttempt && work.RefreshId is not null && e is not OperationCanceledException)
         {
             // The message is about to go to the poison queue: the refresh must not stay pending forever, and its credit goes back.
             LogGaveUp(logger, e, work.RefreshId);

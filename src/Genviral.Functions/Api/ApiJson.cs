@@ -8,6 +8,15 @@ internal static class ApiJson
 {
     public const string ContentType = "application/json; charset=utf-8";
 
+    /// <summary>The wire format's serializer settings, for TypedResults in both hosts and for the OpenAPI schemas.</summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        // Converters named on the source-generated context apply only to its own options, so add it here too.
+        options.Converters.Add(new UtcTimestampConverter());
+    }
+
     /// <summary>Wraps data in the success envelope with the given status (200 unless stated).</summary>
     public static Envelope<T> Envelope<T>(string message, T data, int status = StatusCodes.Status200OK) => new(true, status, message, data);
 }

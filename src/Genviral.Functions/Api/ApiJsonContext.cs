@@ -18,7 +18,6 @@ namespace Genviral.Functions.Api;
 [JsonSerializable(typeof(Envelope<AccountsData>))]
 [JsonSerializable(typeof(Envelope<SubscriptionData>))]
 [JsonSerializable(typeof(Envelope<HealthData>))]
-[JsonSerializable(typeof(Envelope<RootData>))]
 [JsonSerializable(typeof(Envelope<PostResponse>))]
 [JsonSerializable(typeof(Envelope<PostWriteResponse>))]
 [JsonSerializable(typeof(Envelope<PostListResponse>))]

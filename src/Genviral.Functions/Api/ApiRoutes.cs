@@ -1,12 +1,14 @@
 namespace Genviral.Functions.Api;
 
+/// <summary>Route templates as the trigger attributes take them: without a leading slash (host.json's routePrefix is empty).</summary>
 internal static class ApiRoutes
 {
-    public const string Base = "/api/partner/v1";
+    public const string Base = "api/partner/v1";
 
-    // MapOpenApi needs a {documentName} parameter; naming the document "openapi" yields /api/partner/v1/openapi.json.
+    /// <summary>The OpenAPI document's name; the generator keys it by this.</summary>
     public const string DocumentName = "openapi";
-    public const string OpenApiPattern = Base + "/{documentName}.json";
+
     public const string OpenApiDocument = Base + "/" + DocumentName + ".json";
+
     public const string Docs = Base + "/docs";
 }

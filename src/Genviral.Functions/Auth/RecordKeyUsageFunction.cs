@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Genviral.Core.Auth;
 using Genviral.Core.Storage;
-using Genviral.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Genviral.Functions.Auth;
 
@@ -12,19 +12,16 @@ internal sealed record KeyUsageMessage(string PublicId, DateTimeOffset UsedAt);
 internal sealed partial class KeyUsageJsonContext : JsonSerializerContext;
 
 /// <summary>Queue function: moves a key's last_used_at forward. Idempotent (never moves it back), so redelivery is harmless.</summary>
-internal sealed partial class RecordKeyUsageFunction(ApiKeyStore keys, ILogger<RecordKeyUsageFunction> logger) : IQueueFunction
+internal sealed partial class RecordKeyUsageFunction(ApiKeyStore keys, ILogger<RecordKeyUsageFunction> logger)
 {
-    public string Name => "RecordKeyUsage";
-
-    public string Queue => StorageNames.KeyUsageQueue;
-
-    public async Task RunAsync(QueueMessage message, CancellationToken cancellationToken)
+    [Function(nameof(RecordKeyUsage))]
+    public async Task RecordKeyUsage([QueueTrigger(StorageNames.KeyUsageQueue)] string message, string id, CancellationToken cancellationToken)
     {
-        var usage = QueueBody.Read(message.Body, KeyUsageJsonContext.Default.KeyUsageMessage);
+        var usage = QueueBody.Read(message, KeyUsageJsonContext.Default.KeyUsageMessage);
         if (usage is null || string.IsNullOrEmpty(usage.PublicId))
         {
             // Retrying cannot fix a message that does not parse; drop it instead of filling the poison queue.
-            LogMalformed(logger, message.Id);
+            LogMalformed(logger, id);
             return;
         }
 

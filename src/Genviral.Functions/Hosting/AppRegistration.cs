@@ -1,58 +1,85 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Genviral.Core;
 using Genviral.Core.Publishing;
+using Genviral.Core.Storage;
 using Genviral.Functions.Analytics;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
-using Genviral.Functions.Media;
 using Genviral.Functions.Posts;
-using Genviral.Functions.Publishing;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 
 namespace Genviral.Functions.Hosting;
 
 internal static class AppRegistration
 {
-    /// <summary>Everything the app registers, in one place so Program.cs reads as the pipeline.</summary>
-    public static WebApplicationBuilder AddGenviralApi(this WebApplicationBuilder builder)
+    /// <summary>Everything the functions need, the same under the worker and in standalone mode.</summary>
+    public static IHostApplicationBuilder AddGenviralApp(this IHostApplicationBuilder builder)
     {
         builder.AddGenviralCore();
         builder.AddGenviralPublishing();
-        if (HostingMode.CustomHandlerPort(builder.Configuration) is { } port)
-        {
-            // The host forwards to 127.0.0.1 on the port it chose; nothing else may reach the handler.
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        }
-
         var services = builder.Services;
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName);
-        var maxBody = builder.Configuration.GetSection(ApiOptions.SectionName).GetValue(nameof(ApiOptions.MaxRequestBodyBytes), new ApiOptions().MaxRequestBodyBytes);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
-        services.Configure<JsonOptions>(o =>
-        {
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
-            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
-            // Converters named on the source-generated context apply only to its own options, so add it here too.
-            o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
-        });
-        services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddProblemDetails();
-        services.AddApiDocument();
+        services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddSingleton(FunctionCatalog.App);
+        services.AddSingleton<ApiPipeline>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<ApiDocument>();
         services.AddSingleton<JsonBody>();
         services.AddSingleton<PostValidation>();
         services.AddSingleton<KeyUsageRecorder>();
-        services.AddSingleton<IQueueFunction, RecordKeyUsageFunction>();
-        services.AddSingleton<IQueueFunction, RehostMediaFunction>();
-        services.AddSingleton<ITimerFunction, PublishDuePostsFunction>();
         services.AddAnalytics();
-
-        var standaloneWork = builder.Configuration.GetValue("Standalone:BackgroundWork", true);
-        if (!HostingMode.IsCustomHandler(builder.Configuration) && standaloneWork)
-        {
-            services.AddHostedService<StandaloneQueueListener>();
-            services.AddHostedService<StandaloneTimer>();
-        }
-
+        builder.AddTelemetry();
         return builder;
     }
+
+    /// <summary>Creates missing tables, queues and containers when Storage:CreateResources asks for it (locally; Bicep declares them in Azure).</summary>
+    public static async Task CreateStorageResourcesAsync(this IServiceProvider services)
+    {
+        if (services.GetRequiredService<IOptions<StorageOptions>>().Value.CreateResources)
+        {
+            await services.GetRequiredService<StorageClients>().CreateResourcesAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// OpenTelemetry traces, metrics and logs, exported to Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING
+    /// is set (in Azure). Application Insights there accepts Entra-authenticated telemetry only, so the exporter signs
+    /// in as the managed identity that APPLICATIONINSIGHTS_AUTHENTICATION_STRING names.
+    /// </summary>
+    private static void AddTelemetry(this IHostApplicationBuilder builder)
+    {
+        if (builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"] is not { Length: > 0 })
+        {
+            return;
+        }
+
+        var telemetry = builder.Services.AddOpenTelemetry();
+        if (builder is Microsoft.Azure.Functions.Worker.Builder.FunctionsApplicationBuilder)
+        {
+            telemetry.UseFunctionsWorkerDefaults();
+        }
+
+        var clientId = TelemetryIdentity.ClientId(builder.Configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+        telemetry.UseAzureMonitorExporter(o =>
+        {
+            if (clientId is not null)
+            {
+                o.Credential = new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(clientId));
+            }
+        });
+    }
+}
+
+internal static class TelemetryIdentity
+{
+    /// <summary>The ClientId of an Application Insights authentication string (<c>Authorization=AAD;ClientId=…</c>), if it names one.</summary>
+    public static string? ClientId(string? authenticationString) =>
+        authenticationString?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .Where(kv => kv.Length == 2 && kv[0].Equals("ClientId", StringComparison.OrdinalIgnoreCase) && kv[1].Length > 0)
+            .Select(kv => kv[1])
+            .FirstOrDefault();
 }

@@ -7,12 +7,13 @@ using SdkQueueMessage = Azure.Storage.Queues.Models.QueueMessage;
 namespace Genviral.Functions.Hosting;
 
 /// <summary>
-/// Standalone mode's queue trigger: competing consumers over the same queues with the host's rules. A failed
-/// message becomes visible again after VisibilityTimeout; the attempt that reaches MaxDequeueCount moves it to
-/// <c>&lt;queue&gt;-poison</c>, and so does a message whose last attempt died with its process.
+/// Standalone mode's queue trigger: competing consumers over the same queues with the host's rules. Messages are
+/// Base64 (decoded by the client, as the host decodes them). A failed message becomes visible again after
+/// VisibilityTimeout; the attempt that reaches MaxDequeueCount moves it to <c>&lt;queue&gt;-poison</c>, and so does a
+/// message whose last attempt died with its process.
 /// </summary>
 internal sealed partial class StandaloneQueueListener(
-    IEnumerable<IQueueFunction> functions,
+    IEnumerable<StandaloneQueueWork> functions,
     StorageClients storage,
     IOptions<QueueOptions> options,
     TimeProvider time,
@@ -27,7 +28,7 @@ internal sealed partial class StandaloneQueueListener(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(functions.Select(f => ListenAsync(f, stoppingToken)));
 
-    private async Task ListenAsync(IQueueFunction function, CancellationToken stoppingToken)
+    private async Task ListenAsync(StandaloneQueueWork function, CancellationToken stoppingToken)
     {
         var queue = storage.Queue(function.Queue);
         var poison = storage.Queue(StorageNames.PoisonQueue(function.Queue));
@@ -61,7 +62,7 @@ internal sealed partial class StandaloneQueueListener(
         }
     }
 
-    private async Task ProcessAsync(IQueueFunction function, QueueClient queue, QueueClient poison, SdkQueueMessage message, CancellationToken stoppingToken)
+    private async Task ProcessAsync(StandaloneQueueWork function, QueueClient queue, QueueClient poison, SdkQueueMessage message, CancellationToken stoppingToken)
     {
         var max = options.Value.MaxDequeueCount;
         try
@@ -72,10 +73,10 @@ internal sealed partial class StandaloneQueueListener(
                 return;
             }
 
-            var context = new QueueMessage(message.Body.ToString(), message.MessageId, message.DequeueCount, message.InsertedOn, message.DequeueCount >= max);
+            var trigger = new FunctionInvoker.Trigger(message.Body.ToString(), message.DequeueCount, message.MessageId, message.InsertedOn ?? default);
             try
             {
-                await function.RunAsync(context, stoppingToken);
+                await function.RunAsync(trigger, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -139,3 +140,6 @@ internal sealed partial class StandaloneQueueListener(
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue}")]
     private static partial void LogPoisoned(ILogger logger, string messageId, string poisonQueue);
 }
+
+/// <summary>A queue function as standalone mode runs it: the queue (unprefixed) and how to invoke the function.</summary>
+internal sealed record StandaloneQueueWork(string Name, string Queue, Func<FunctionInvoker.Trigger, CancellationToken, Task> RunAsync);

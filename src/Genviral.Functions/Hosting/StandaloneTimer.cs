@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Cronos;
 using Genviral.Core.Storage;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Genviral.Functions.Hosting;
 
@@ -15,7 +16,7 @@ namespace Genviral.Functions.Hosting;
 /// occurrence missed while no instance was up runs once at start-up with IsPastDue.
 /// </summary>
 internal sealed partial class StandaloneTimer(
-    IEnumerable<ITimerFunction> functions,
+    IEnumerable<StandaloneTimerWork> functions,
     StorageClients storage,
     TimeProvider time,
     ILogger<StandaloneTimer> logger) : BackgroundService
@@ -27,7 +28,7 @@ internal sealed partial class StandaloneTimer(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(functions.Select(f => ScheduleAsync(f, stoppingToken)));
 
-    private async Task ScheduleAsync(ITimerFunction function, CancellationToken stoppingToken)
+    private async Task ScheduleAsync(StandaloneTimerWork function, CancellationToken stoppingToken)
     {
         var cron = CronExpression.Parse(function.Schedule, CronFormat.IncludeSeconds);
         var blob = storage.Container(StorageNames.LocksContainer).GetBlobClient("timers/" + function.Name);
@@ -75,7 +76,7 @@ internal sealed partial class StandaloneTimer(
 
     /// <summary>Runs <paramref name="occurrence"/> if this instance gets the lease and nobody ran it yet.</summary>
     internal async Task<bool> RunOnceAsync(
-        ITimerFunction function, CronExpression cron, BlobClient blob, DateTimeOffset occurrence, bool isPastDue, CancellationToken stoppingToken)
+        StandaloneTimerWork function, CronExpression cron, BlobClient blob, DateTimeOffset occurrence, bool isPastDue, CancellationToken stoppingToken)
     {
         var lease = blob.GetBlobLeaseClient();
         try
@@ -100,7 +101,16 @@ internal sealed partial class StandaloneTimer(
             var renewing = RenewAsync(lease, renewal.Token);
             try
             {
-                var timer = new TimerInfo(isPastDue, last, cron.GetNextOccurrence(occurrence, TimeZoneInfo.Utc));
+                var timer = new TimerInfo
+                {
+                    IsPastDue = isPastDue,
+                    ScheduleStatus = new ScheduleStatus
+                    {
+                        Last = (last ?? DateTimeOffset.MinValue).UtcDateTime,
+                        Next = (cron.GetNextOccurrence(occurrence, TimeZoneInfo.Utc) ?? DateTimeOffset.MaxValue).UtcDateTime,
+                        LastUpdated = runStart.UtcDateTime,
+                    },
+                };
                 await function.RunAsync(timer, stoppingToken);
             }
             finally
@@ -176,3 +186,6 @@ internal sealed partial class StandaloneTimer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew timer lease {Blob}")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string blob);
 }
+
+/// <summary>A timer function as standalone mode runs it: its resolved six-field NCRONTAB schedule and how to invoke it.</summary>
+internal sealed record StandaloneTimerWork(string Name, string Schedule, Func<TimerInfo, CancellationToken, Task> RunAsync);

@@ -1,7 +1,8 @@
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
 using Genviral.Core.Storage;
-using Genviral.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace Genviral.Functions.Media;
 
@@ -9,23 +10,21 @@ namespace Genviral.Functions.Media;
 /// Queue function over media-rehost: re-hosts or checks a post's media (<see cref="MediaPipeline"/>). A transient
 /// failure throws so the queue tries again; the last attempt fails the post before the message goes to poison.
 /// </summary>
-internal sealed partial class RehostMediaFunction(MediaPipeline pipeline, ILogger<RehostMediaFunction> logger) : IQueueFunction
+internal sealed partial class RehostMediaFunction(MediaPipeline pipeline, IOptions<QueueOptions> queues, ILogger<RehostMediaFunction> logger)
 {
-    public string Name => "RehostMedia";
-
-    public string Queue => StorageNames.MediaRehostQueue;
-
-    public async Task RunAsync(QueueMessage message, CancellationToken cancellationToken)
+    [Function(nameof(RehostMedia))]
+    public async Task RehostMedia(
+        [QueueTrigger(StorageNames.MediaRehostQueue)] string message, long dequeueCount, string id, CancellationToken cancellationToken)
     {
-        var work = QueueBody.Read(message.Body, MediaWorkJson.Default.MediaWorkMessage);
+        var work = QueueBody.Read(message, MediaWorkJson.Default.MediaWorkMessage);
         if (work is null || string.IsNullOrEmpty(work.Scope) || string.IsNullOrEmpty(work.PostId) || string.IsNullOrEmpty(work.MediaVersion))
         {
             // Retrying cannot fix a message that does not parse; it names no post that could be failed either.
-            LogMalformed(logger, message.Id);
+            LogMalformed(logger, id);
             return;
         }
 
-        await pipeline.ProcessAsync(work, message.IsLastAttempt, cancellationToken);
+        await pipeline.ProcessAsync(work, queues.Value.IsLastAttempt(dequeueCount), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped malformed media message {MessageId}")]

@@ -1,5 +1,5 @@
 using Genviral.Core.Publishing;
-using Genviral.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Genviral.Functions.Publishing;
 
@@ -7,18 +7,10 @@ namespace Genviral.Functions.Publishing;
 /// Timer function: one dispatcher tick. Every tick reads everything in the due index up to now, so a past-due run
 /// (the app was down) catches up on all that is overdue by itself; IsPastDue only changes what is logged.
 /// </summary>
-internal sealed partial class PublishDuePostsFunction(PostDispatcher dispatcher, IConfiguration configuration, ILogger<PublishDuePostsFunction> logger) : ITimerFunction
+internal sealed partial class PublishDuePostsFunction(PostDispatcher dispatcher, ILogger<PublishDuePostsFunction> logger)
 {
-    /// <summary>The app setting function.json names as %PublishDuePostsSchedule%; the standalone timer reads the same one.</summary>
-    public const string ScheduleSetting = "PublishDuePostsSchedule";
-
-    public const string DefaultSchedule = "0 * * * * *";
-
-    public string Name => "PublishDuePosts";
-
-    public string Schedule => configuration[ScheduleSetting] is { Length: > 0 } schedule ? schedule : DefaultSchedule;
-
-    public async Task RunAsync(TimerInfo timer, CancellationToken cancellationToken)
+    [Function(nameof(PublishDuePosts))]
+    public async Task PublishDuePosts([TimerTrigger("%PublishDuePostsSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var result = await dispatcher.RunAsync(cancellationToken);
         LogTick(logger, timer.IsPastDue, result.Entries, result.Posts, result.Attempts);

@@ -80,9 +80,11 @@ public class AnalyticsFactory : ApiFactory
 
     internal PlatformPostMap PostMap => Services.GetRequiredService<PlatformPostMap>();
 
-    internal IQueueFunction RefreshFunction => Services.GetServices<IQueueFunction>().Single(f => f.Name == "RunAnalyticsRefresh");
+    /// <summary>Runs RunAnalyticsRefresh on one message, as a queue delivery with this dequeue count would.</summary>
+    internal Task RunRefreshAsync(string message, long dequeueCount = 1, string id = "test-message") =>
+        RunQueueFunctionAsync("RunAnalyticsRefresh", message, dequeueCount, id);
 
-    internal ITimerFunction CaptureFunction => Services.GetServices<ITimerFunction>().Single(f => f.Name == "CaptureFreeSnapshots");
+    internal StandaloneTimerWork CaptureFunction => TimerWork("CaptureFreeSnapshots");
 
     /// <summary>Seeds a profile in the simulator through its control endpoint.</summary>
     public async Task SeedProfileAsync(string platform, string handle, long followers)
@@ -129,7 +131,7 @@ public class AnalyticsFactory : ApiFactory
 
             foreach (var m in batch)
             {
-                await RefreshFunction.RunAsync(new QueueMessage(m.Body.ToString(), m.MessageId, m.DequeueCount, m.InsertedOn, false), ct);
+                await RunRefreshAsync(m.Body.ToString(), m.DequeueCount, m.MessageId);
                 await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
                 count++;
             }

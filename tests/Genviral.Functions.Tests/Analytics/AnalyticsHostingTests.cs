@@ -1,24 +1,18 @@
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using Genviral.Core.Analytics;
 using Genviral.Functions.Tests.Infrastructure;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Genviral.Functions.Tests.Analytics;
 
-public sealed class AnalyticsCustomHandlerFactory : AnalyticsFactory
-{
-    protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>
-    {
-        ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7071",
-    };
-}
-
-/// <summary>The analytics trigger functions as the Functions host invokes them: POST /{FunctionName} with the host's envelope.</summary>
-public sealed class AnalyticsCustomHandlerTests(AnalyticsCustomHandlerFactory factory) : AnalyticsTestBase(factory), IClassFixture<AnalyticsCustomHandlerFactory>
+/// <summary>
+/// The analytics trigger functions invoked one at a time, as the Functions host does: each queue delivery and each
+/// timer occurrence is one invocation, with what the worker binds.
+/// </summary>
+public sealed class AnalyticsInvocationTests(AnalyticsFactory factory) : AnalyticsTestBase(factory), IClassFixture<AnalyticsFactory>
 {
     [Fact]
-    public async Task RunAnalyticsRefresh_HostInvocation_CompletesTheRefresh()
+    public async Task RunAnalyticsRefresh_Invocation_CompletesTheRefresh()
     {
         var (_, client) = await TenantAsync();
         var handle = Handle();
@@ -26,30 +20,25 @@ public sealed class AnalyticsCustomHandlerTests(AnalyticsCustomHandlerFactory fa
         var id = await CreateTargetIdAsync(client, "youtube", "@" + handle);
         var refreshId = (await RefreshOkAsync(client, id)).GetProperty("refresh").GetProperty("id").GetString()!;
         var message = Assert.Single(await Factory.PeekRefreshQueueAsync(), m => m.Contains(refreshId, StringComparison.Ordinal));
-        using var host = Factory.CreateClient();
 
-        using var response = await host.PostAsync("/RunAnalyticsRefresh", QueueEnvelope(message), Ct);
+        await Factory.RunRefreshAsync(message);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("completed", (await GetRefreshAsync(client, refreshId)).GetProperty("status").GetString());
         Assert.Equal(77, (await TargetRowAsync(client, id)).GetProperty("latest_snapshot").GetProperty("followers").GetInt64());
     }
 
     [Fact]
-    public async Task CaptureFreeSnapshots_HostInvocation_QueuesTheDailySnapshotThatRunAnalyticsRefreshTakes()
+    public async Task CaptureFreeSnapshots_Invocation_QueuesTheDailySnapshotThatRunAnalyticsRefreshTakes()
     {
         var (tenant, client) = await TenantAsync();
         var handle = Handle();
         await Factory.SeedProfileAsync("instagram", handle, 5);
         var id = await CreateTargetIdAsync(client, "instagram", handle);
-        using var host = Factory.CreateClient();
 
-        using var timer = await host.PostAsync("/CaptureFreeSnapshots", TimerEnvelope(), Ct);
+        await Factory.CaptureFunction.RunAsync(new TimerInfo { IsPastDue = false }, Ct);
         var message = Assert.Single(await Factory.PeekRefreshQueueAsync(), m => m.Contains(id, StringComparison.Ordinal));
-        using var run = await host.PostAsync("/RunAnalyticsRefresh", QueueEnvelope(message), Ct);
+        await Factory.RunRefreshAsync(message);
 
-        Assert.Equal(HttpStatusCode.OK, timer.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
         var row = await TargetRowAsync(client, id);
         Assert.Equal(AnalyticsKeys.DailyRefreshId(id, AnalyticsKeys.Day(Factory.Time.GetUtcNow())), row.GetProperty("last_refresh").GetProperty("id").GetString());
         Assert.Equal("completed", row.GetProperty("last_refresh").GetProperty("status").GetString());
@@ -59,28 +48,10 @@ public sealed class AnalyticsCustomHandlerTests(AnalyticsCustomHandlerFactory fa
     [Fact]
     public async Task RunAnalyticsRefresh_MalformedMessage_IsDroppedNotRetried()
     {
-        using var host = Factory.CreateClient();
+        var failure = await Record.ExceptionAsync(() => Factory.RunRefreshAsync("""{"scope":"ws_x"}"""));
 
-        using var response = await host.PostAsync("/RunAnalyticsRefresh", QueueEnvelope("""{"scope":"ws_x"}"""), Ct);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(failure);
     }
-
-    /// <summary>The queue envelope as the host builds it: the message text JSON-encoded twice, metadata strings quoted.</summary>
-    private static StringContent QueueEnvelope(string messageText)
-    {
-        var data = JsonSerializer.Serialize(JsonSerializer.Serialize(messageText));
-        var json = $$"""
-            {"Data":{"message":{{data}}},"Metadata":{"DequeueCount":"1","Id":"\"{{Guid.NewGuid()}}\"","PopReceipt":"\"AgAAAA\"",
-             "InsertionTime":"\"2026-12-02T10:00:00+00:00\"","sys":{"MethodName":"RunAnalyticsRefresh","UtcNow":"2026-12-02T10:00:00Z","RandGuid":"{{Guid.NewGuid()}}"} } }
-            """;
-        return new StringContent(json, Encoding.UTF8, "application/json");
-    }
-
-    private static StringContent TimerEnvelope() => new("""
-        {"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"2026-12-02T09:05:00+00:00","Next":"2026-12-02T11:05:00+00:00",
-         "LastUpdated":"2026-12-02T09:05:00+00:00"},"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"CaptureFreeSnapshots","UtcNow":"2026-12-02T10:05:00Z"}}}
-        """, Encoding.UTF8, "application/json");
 }
 
 public sealed class AnalyticsStandaloneFactory : AnalyticsFactory

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Genviral.Core.Analytics;
-using Genviral.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Genviral.Functions.Tests.Analytics;
 
@@ -57,7 +57,7 @@ public sealed class CaptureFreeSnapshotsTests(AnalyticsFactory factory) : Analyt
         await Factory.DrainRefreshQueueAsync();
         foreach (var message in messages)
         {
-            await Factory.RefreshFunction.RunAsync(new QueueMessage(message, "again", 2, null, false), Ct);
+            await Factory.RunRefreshAsync(message, 2, "again");
         }
 
         await RunTimerAsync();
@@ -109,7 +109,7 @@ public sealed class CaptureFreeSnapshotsTests(AnalyticsFactory factory) : Analyt
         Assert.False(next.GetProperty("wasFree").GetBoolean());
     }
 
-    private Task RunTimerAsync() => Factory.CaptureFunction.RunAsync(new TimerInfo(false, null, null), Ct);
+    private Task RunTimerAsync() => Factory.CaptureFunction.RunAsync(new TimerInfo(), Ct);
 
     /// <summary>Moves the clock to 01:00 UTC of the next day and returns that day (yyyy-MM-dd).</summary>
     private string NextDay()

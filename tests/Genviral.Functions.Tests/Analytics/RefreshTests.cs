@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Genviral.Core.Analytics;
-using Genviral.Functions.Hosting;
 using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Analytics;
@@ -138,7 +137,7 @@ public sealed class RefreshTests(AnalyticsFactory factory) : AnalyticsTestBase(f
         var message = Assert.Single(await Factory.PeekRefreshQueueAsync(), m => m.Contains(refreshId, StringComparison.Ordinal));
 
         await Factory.DrainRefreshQueueAsync();
-        await Factory.RefreshFunction.RunAsync(new QueueMessage(message, "again", 2, null, false), Ct);
+        await Factory.RunRefreshAsync(message, 2, "again");
 
         var refresh = await GetRefreshAsync(client, refreshId);
         Assert.Equal("failed", refresh.GetProperty("status").GetString());
@@ -164,10 +163,10 @@ public sealed class RefreshTests(AnalyticsFactory factory) : AnalyticsTestBase(f
         var refreshId = (await RefreshOkAsync(client, id)).GetProperty("refresh").GetProperty("id").GetString()!;
         var message = Assert.Single(await Factory.PeekRefreshQueueAsync(), m => m.Contains(refreshId, StringComparison.Ordinal));
 
-        var retry = await Record.ExceptionAsync(() => Factory.RefreshFunction.RunAsync(new QueueMessage(message, "m", 1, null, false), Ct));
+        var retry = await Record.ExceptionAsync(() => Factory.RunRefreshAsync(message, 1, "m"));
         var during = await GetRefreshAsync(client, refreshId);
         var usedDuring = await CreditsUsedAsync(tenant);
-        await Factory.RefreshFunction.RunAsync(new QueueMessage(message, "m", 5, null, true), Ct);
+        await Factory.RunRefreshAsync(message, 5, "m");
         await Factory.SetOutageAsync(handle, null);
 
         Assert.IsType<Genviral.Core.Platforms.Stats.PlatformStatsException>(retry);
@@ -268,7 +267,7 @@ public sealed class RefreshTests(AnalyticsFactory factory) : AnalyticsTestBase(f
         var first = await GetRefreshAsync(client, refreshId);
         Factory.Time.Advance(TimeSpan.FromMinutes(5));
 
-        await Factory.RefreshFunction.RunAsync(new QueueMessage(message, "dup", 1, null, false), Ct);
+        await Factory.RunRefreshAsync(message, 1, "dup");
 
         var second = await GetRefreshAsync(client, refreshId);
         Assert.Equal(first.GetProperty("completed_at").GetString(), second.GetProperty("completed_at").GetString());

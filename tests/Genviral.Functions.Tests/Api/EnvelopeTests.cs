@@ -35,14 +35,26 @@ public sealed class EnvelopeTests(ApiFactory factory) : IClassFixture<ApiFactory
     }
 
     [Fact]
-    public async Task GetRoot_AnswersWithoutStorageOrAuth()
+    public async Task GetDocs_ServesTheReferencePageAndTheScriptsItLoads()
     {
-        using var client = factory.CreateClient();
+        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var ct = TestContext.Current.CancellationToken;
 
-        using var response = await client.GetAsync("/", TestContext.Current.CancellationToken);
+        using var bare = await client.GetAsync("/api/partner/v1/docs", ct);
+        using var page = await client.GetAsync("/api/partner/v1/docs/", ct);
+        using var script = await client.GetAsync("/api/partner/v1/docs/scalar.js", ct);
+        using var missing = await client.GetAsync("/api/partner/v1/docs/other.js", ct);
 
-        var data = await EnvelopeAssert.SuccessAsync(response, HttpStatusCode.OK, "Genviral Partner API");
-        Assert.Equal("/api/partner/v1/openapi.json", data.GetProperty("openapi").GetString());
+        Assert.Equal(HttpStatusCode.Redirect, bare.StatusCode);
+        Assert.Equal("docs/", bare.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync(ct);
+        Assert.Contains("<script src=\"scalar.js\"></script>", html, StringComparison.Ordinal);
+        Assert.Contains("\"url\":\"api/partner/v1/openapi.json\"", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.True((await script.Content.ReadAsByteArrayAsync(ct)).Length > 100_000);
+        await EnvelopeAssert.ErrorAsync(missing, HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -70,7 +82,7 @@ public sealed class EnvelopeTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.StartsWith("3.1", root.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         var paths = root.GetProperty("paths");
         var accounts = paths.GetProperty("/api/partner/v1/accounts").GetProperty("get");
-        Assert.Equal("GetAccounts", accounts.GetProperty("operationId").GetString());
+        Assert.Equal("ListAccounts", accounts.GetProperty("operationId").GetString());
         Assert.True(accounts.TryGetProperty("security", out _));
         foreach (var status in new[] { "200", "401", "402", "403", "500" })
         {

@@ -6,25 +6,22 @@ using Genviral.Functions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Genviral.Functions.Tests.Hosting;
 
 /// <summary>A queue function that always fails, recording each attempt, to watch the poison rule.</summary>
-internal sealed class FailingFunction : IQueueFunction
+internal sealed class FailingFunction
 {
     public const string QueueName = "always-fails";
 
-    public ConcurrentQueue<QueueMessage> Attempts { get; } = new();
+    public ConcurrentQueue<FunctionInvoker.Trigger> Attempts { get; } = new();
 
-    public string Name => "AlwaysFails";
-
-    public string Queue => QueueName;
-
-    public Task RunAsync(QueueMessage message, CancellationToken cancellationToken)
+    public StandaloneQueueWork Work => new("AlwaysFails", QueueName, (trigger, _) =>
     {
-        Attempts.Enqueue(message);
+        Attempts.Enqueue(trigger);
         throw new InvalidOperationException("simulated failure");
-    }
+    });
 }
 
 public sealed class StandaloneFactory : ApiFactory
@@ -42,7 +39,7 @@ public sealed class StandaloneFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<IQueueFunction>(Failing));
+        builder.ConfigureTestServices(services => services.AddSingleton(Failing.Work));
     }
 
     public override async ValueTask InitializeAsync()
@@ -82,9 +79,9 @@ public sealed class StandaloneModeTests(StandaloneFactory factory) : IClassFixtu
         await queue.SendMessageAsync(body, ct);
 
         Assert.True(await Poll.UntilAsync(async () => (await poison.PeekMessagesAsync(32, ct)).Value.Any(m => m.Body.ToString() == body)));
-        var attempts = factory.Failing.Attempts.Where(a => a.Body == body).ToList();
+        var attempts = factory.Failing.Attempts.Where(a => a.Message == body).ToList();
         Assert.Equal([1L, 2L], attempts.Select(a => a.DequeueCount));
-        Assert.Equal([false, true], attempts.Select(a => a.IsLastAttempt));
+        Assert.Equal([false, true], attempts.Select(a => factory.Services.GetRequiredService<IOptions<QueueOptions>>().Value.IsLastAttempt(a.DequeueCount)));
         Assert.Empty((await queue.PeekMessagesAsync(32, ct)).Value);
     }
 }

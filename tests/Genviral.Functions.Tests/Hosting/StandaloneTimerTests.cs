@@ -5,24 +5,23 @@ using Genviral.Core.Storage;
 using Genviral.Functions.Hosting;
 using Genviral.Functions.Tests.Infrastructure;
 using Genviral.Testing;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Genviral.Functions.Tests.Hosting;
 
-internal sealed class CountingTimer(string schedule) : ITimerFunction
+internal sealed class CountingTimer(string schedule)
 {
     public ConcurrentQueue<TimerInfo> Runs { get; } = new();
 
-    public string Name => "CountingTimer";
+    public string Name => Work.Name;
 
-    public string Schedule => schedule;
-
-    public Task RunAsync(TimerInfo timer, CancellationToken cancellationToken)
+    public StandaloneTimerWork Work => new("CountingTimer", schedule, (timer, _) =>
     {
         Runs.Enqueue(timer);
         return Task.CompletedTask;
-    }
+    });
 }
 
 public sealed class StandaloneTimerTests : IAsyncLifetime
@@ -49,9 +48,9 @@ public sealed class StandaloneTimerTests : IAsyncLifetime
         var occurrence = time.GetUtcNow();
 
         var results = await Task.WhenAll(
-            a.RunOnceAsync(function, cron, blob, occurrence, false, ct),
-            b.RunOnceAsync(function, cron, blob, occurrence, false, ct));
-        var again = await a.RunOnceAsync(function, cron, blob, occurrence, false, ct);
+            a.RunOnceAsync(function.Work, cron, blob, occurrence, false, ct),
+            b.RunOnceAsync(function.Work, cron, blob, occurrence, false, ct));
+        var again = await a.RunOnceAsync(function.Work, cron, blob, occurrence, false, ct);
 
         Assert.Single(results, r => r);
         Assert.False(again);
@@ -101,9 +100,9 @@ public sealed class StandaloneTimerTests : IAsyncLifetime
 
         var runs = function.Runs.ToList();
         Assert.All(runs, r => Assert.False(r.IsPastDue));
-        Assert.Equal(runs.Count, runs.Select(r => r.Next).Distinct().Count());
+        Assert.Equal(runs.Count, runs.Select(r => r.ScheduleStatus!.Next).Distinct().Count());
     }
 
-    private StandaloneTimer NewTimer(ITimerFunction function, TimeProvider time) =>
-        new([function], _storage, time, NullLogger<StandaloneTimer>.Instance);
+    private StandaloneTimer NewTimer(CountingTimer function, TimeProvider time) =>
+        new([function.Work], _storage, time, NullLogger<StandaloneTimer>.Instance);
 }

@@ -3,6 +3,7 @@ using Genviral.Core.Accounts;
 using Genviral.Core.Auth;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
+using Genviral.Functions.Hosting;
 using Genviral.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -76,6 +77,14 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         var credentials = type == AccountType.Byo ? new PlatformCredentials("access", "refresh", null, "platform-user") : null;
         return await Accounts.AddAsync(tenant.Scope, platform, type, "user_" + Guid.NewGuid().ToString("N")[..8], "Display", credentials, TestContext.Current.CancellationToken);
     }
+
+    /// <summary>Runs a queue function as standalone mode's listener would (its own scope, the message and its metadata).</summary>
+    internal Task RunQueueFunctionAsync(string name, string message, long dequeueCount = 1, string id = "test-message") =>
+        StandaloneHost.QueueWork(Services, FunctionCatalog.App.Queue.Single(f => f.Name == name))
+            .RunAsync(new FunctionInvoker.Trigger(message, dequeueCount, id, TimeProvider.System.GetUtcNow()), TestContext.Current.CancellationToken);
+
+    /// <summary>A timer function as standalone mode's leased timer runs it, with the schedule its setting resolves to.</summary>
+    internal StandaloneTimerWork TimerWork(string name) => StandaloneHost.TimerWork(Services, FunctionCatalog.App.Timer.Single(f => f.Name == name));
 
     /// <summary>A client that sends <paramref name="token"/> as its bearer token.</summary>
     public HttpClient CreateClient(string token)

@@ -39,12 +39,11 @@ public class MediaFactory : ApiFactory
     }
 }
 
-/// <summary>Under the Functions host: media work arrives as POST /RehostMedia.</summary>
-public sealed class MediaCustomHandlerFactory : MediaFactory
+/// <summary>As under the Functions host: no consumer of its own; each delivery is one invocation of RehostMedia.</summary>
+public sealed class MediaInvocationFactory : MediaFactory
 {
     protected override IReadOnlyDictionary<string, string> ModeSettings => new Dictionary<string, string>
     {
-        ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7071",
         ["Queues:MaxDequeueCount"] = "3",
     };
 }

@@ -1,27 +1,18 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Cronos;
 using Genviral.Core.Accounts;
 using Genviral.Core.Storage;
 using Genviral.Functions.Hosting;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Genviral.Functions.Tests.Publishing;
 
-public sealed class PublishingCustomHandlerFactory : PublishingFactory
-{
-    protected override IReadOnlyDictionary<string, string> Settings =>
-        new Dictionary<string, string>(base.Settings) { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7071" };
-}
-
-/// <summary>PublishDuePosts as the Functions host invokes it (the timer envelope on POST /PublishDuePosts).</summary>
-public sealed class PublishDuePostsCustomHandlerTests(PublishingCustomHandlerFactory factory) : PublishingTestBase(factory), IClassFixture<PublishingCustomHandlerFactory>
+/// <summary>PublishDuePosts as the Functions host invokes it: one invocation per occurrence, with the host's TimerInfo.</summary>
+public sealed class PublishDuePostsInvocationTests(PublishingFactory factory) : PublishingTestBase(factory), IClassFixture<PublishingFactory>
 {
     [Fact]
-    public async Task HostTimerInvocation_DuePost_PublishedAndAnsweredWithTheResponseShape()
+    public async Task TimerInvocation_DuePost_Published()
     {
         var tenant = await Factory.CreateTenantAsync();
         var account = await AddByoAsync(tenant, Platform.Tiktok);
@@ -29,25 +20,14 @@ public sealed class PublishDuePostsCustomHandlerTests(PublishingCustomHandlerFac
         var caption = Caption();
         var id = await CreateReadyAsync(tenant, client, Video(caption, account.Id));
         var now = Factory.Time.GetUtcNow();
-        // The host sends the TimerInfo object as a JSON string inside Data (its double encoding of binding values).
-        var timer = JsonSerializer.Serialize(new
+        var timer = new TimerInfo
         {
-            Schedule = new { AdjustForDST = true },
-            ScheduleStatus = new { Last = now.AddMinutes(-1).ToString("O"), Next = now.AddMinutes(1).ToString("O"), LastUpdated = now.AddMinutes(-1).ToString("O") },
             IsPastDue = false,
-        });
-        var envelope = JsonSerializer.Serialize(new
-        {
-            Data = new { timer },
-            Metadata = new { sys = new { MethodName = "PublishDuePosts", UtcNow = now.ToString("O"), RandGuid = Guid.NewGuid().ToString() } },
-        });
-        using var host = Factory.CreateClient();
+            ScheduleStatus = new ScheduleStatus { Last = now.AddMinutes(-1).UtcDateTime, Next = now.AddMinutes(1).UtcDateTime, LastUpdated = now.UtcDateTime },
+        };
 
-        using var response = await host.PostAsync("/PublishDuePosts", new StringContent(envelope, Encoding.UTF8, "application/json"), Ct);
+        await Factory.TimerWork("PublishDuePosts").RunAsync(timer, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
-        Assert.Equal(JsonValueKind.Object, body.RootElement.GetProperty("Outputs").ValueKind);
         Assert.Equal("posted", (await GetPostAsync(client, id)).GetProperty("status").GetString());
         Assert.Single(PublishedWith(caption));
     }
@@ -71,7 +51,7 @@ public sealed class PublishDuePostsStandaloneTests(PublishingFactory factory) : 
             ids.Add(await CreateReadyAsync(tenant, client, body));
         }
 
-        var function = Factory.Services.GetServices<ITimerFunction>().Single(f => f.Name == "PublishDuePosts");
+        var function = Factory.TimerWork("PublishDuePosts");
         var cron = CronExpression.Parse(function.Schedule, CronFormat.IncludeSeconds);
         var blob = Factory.Storage.Container(StorageNames.LocksContainer).GetBlobClient("timers/" + function.Name);
         await blob.UploadAsync(BinaryData.Empty, overwrite: true, Ct);
@@ -96,7 +76,7 @@ public sealed class PublishDuePostsStandaloneTests(PublishingFactory factory) : 
     [Fact]
     public void Schedule_FromTheAppSetting_DefaultsToEveryMinute()
     {
-        var function = Factory.Services.GetServices<ITimerFunction>().Single(f => f.Name == "PublishDuePosts");
+        var function = Factory.TimerWork("PublishDuePosts");
 
         Assert.Equal("0 * * * * *", function.Schedule);
     }

@@ -4,99 +4,50 @@ using Genviral.Core.Posts;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Genviral.Functions.Posts;
 
-internal static class PostsEndpoints
+[Tags("Posts")]
+[RequireApiKey]
+internal sealed class PostFunctions(JsonBody json, PostValidation validation, PostService service, PostStore posts, MediaSigner media, TimeProvider time)
 {
+    private const string PostsRoute = ApiRoutes.Base + "/posts";
+    private const string PostRoute = PostsRoute + "/{id}";
     private const int MaxDeleteIds = 50;
     private const int MaxRetryIds = 20;
     private const int MaxRetryAccountIds = 10;
     private const int MaxIdempotencyKeyLength = 255;
     private static readonly TimeSpan IdempotencyKeyLifetime = TimeSpan.FromHours(24);
 
-    public static RouteGroupBuilder MapPosts(this RouteGroupBuilder api)
+    [Function(nameof(CreatePost))]
+    [EndpointSummary("Create a post for 1–10 accounts, published at once or at scheduled_at")]
+    [EndpointDescription("Idempotent by external_id (for as long as the post exists) or by the Idempotency-Key header (24 hours): " +
+        "a replay answers 200 with duplicate: true; the same key with a different body answers 409 create_failed.")]
+    [AcceptsJson(typeof(CreatePostRequest))]
+    [OpenApiExample(OpenApiExampleAttribute.Request, """
+        {"caption": "New drop 🔥 #launch", "accounts": [{"id": "0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11"}],
+         "media": {"type": "video", "url": "https://cdn.example.com/launch.mp4"},
+         "scheduled_at": "2026-12-01T15:00:00Z", "external_id": "campaign-42-tiktok"}
+        """)]
+    [OpenApiExample(201, """
+        {"ok": true, "code": 201, "message": "Post scheduled",
+         "data": {"id": "5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "status": "scheduled", "scheduled_at": "2026-12-01T15:00:00.000Z"}}
+        """)]
+    [OpenApiExample(200, """
+        {"ok": true, "code": 200, "message": "Post already exists",
+         "data": {"id": "5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "status": "scheduled", "scheduled_at": "2026-12-01T15:00:00.000Z", "duplicate": true}}
+        """)]
+    [OpenApiExample(400, """
+        {"ok": false, "code": 400, "message": "Caption is 2301 characters; account 0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11 (tiktok byo) allows 2200",
+         "error_code": "validation_failed", "issues": [{"field": "caption", "message": "Caption is 2301 characters; account 0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11 (tiktok byo) allows 2200"}]}
+        """)]
+    [ProducesErrors(400, 409, 413, 415, 422)]
+    [FaultCode(ErrorCodes.CreateFailed)]
+    public async Task<Results<Created<Envelope<PostWriteResponse>>, Ok<Envelope<PostWriteResponse>>, ApiError>> CreatePost(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PostsRoute)] HttpRequest http, CancellationToken cancellationToken)
     {
-        var posts = api.MapGroup("/posts").WithTags("Posts");
-        posts.MapPost("/", CreatePostAsync)
-            .WithName("CreatePost")
-            .WithSummary("Create a post for 1–10 accounts, published at once or at scheduled_at")
-            .WithDescription("Idempotent by external_id (for as long as the post exists) or by the Idempotency-Key header (24 hours): " +
-                "a replay answers 200 with duplicate: true; the same key with a different body answers 409 create_failed.")
-            .Accepts<CreatePostRequest>("application/json")
-            .Produces<Envelope<PostWriteResponse>>(StatusCodes.Status201Created)
-            .WithExample(null, """
-                {"caption": "New drop 🔥 #launch", "accounts": [{"id": "0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11"}],
-                 "media": {"type": "video", "url": "https://cdn.example.com/launch.mp4"},
-                 "scheduled_at": "2026-12-01T15:00:00Z", "external_id": "campaign-42-tiktok"}
-                """)
-            .WithExample(201, """
-                {"ok": true, "code": 201, "message": "Post scheduled",
-                 "data": {"id": "5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "status": "scheduled", "scheduled_at": "2026-12-01T15:00:00.000Z"}}
-                """)
-            .WithExample(200, """
-                {"ok": true, "code": 200, "message": "Post already exists",
-                 "data": {"id": "5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "status": "scheduled", "scheduled_at": "2026-12-01T15:00:00.000Z", "duplicate": true}}
-                """)
-            .WithExample(400, """
-                {"ok": false, "code": 400, "message": "Caption is 2301 characters; account 0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11 (tiktok byo) allows 2200",
-                 "error_code": "validation_failed", "issues": [{"field": "caption", "message": "Caption is 2301 characters; account 0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11 (tiktok byo) allows 2200"}]}
-                """)
-            .ProducesErrors(400, 409, 413, 415, 422)
-            .WithFaultCode(ErrorCodes.CreateFailed);
-        posts.MapGet("/", ListPostsAsync)
-            .WithName("ListPosts")
-            .WithSummary("List posts newest first, with status counts for the whole scope")
-            .WithDescription("Page with offset (pass a fixed until for a stable walk while posts are being added) or with next_cursor.")
-            .ProducesErrors(400)
-            .WithExample(200, """
-                {"ok": true, "code": 200, "message": "Posts retrieved",
-                 "data": {"summary": {"total": 3, "pending": 2, "published": 1, "by_status": {"draft": 0, "pending": 1, "scheduled": 1, "retry": 0, "posted": 1, "failed": 0, "partial": 0}},
-                          "posts": [{"id": "5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "caption": "New drop", "status": "scheduled", "scheduled_at": "2026-12-01T15:00:00.000Z",
-                                     "created_at": "2026-11-23T12:05:11.205Z", "updated_at": "2026-11-23T12:05:11.205Z", "external_id": "campaign-42-tiktok",
-                                     "media": {"type": "video", "url": "https://cdn.example.com/launch.mp4"}, "music_url": null,
-                                     "accounts": {"total": 1, "states": [{"account_id": "0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11", "status": "scheduled", "published_at": null,
-                                                  "published_url": null, "error_message": null, "last_attempted_at": null, "attempts": 0}]}}],
-                          "next_cursor": "djE6Y3JlYXRlZHwy"}}
-                """)
-            .WithFaultCode(ErrorCodes.ListFailed);
-        posts.MapGet("/{id}", GetPostAsync)
-            .WithName("GetPost")
-            .WithSummary("One post with its per-account states; the ETag header guards a later PATCH")
-            .ProducesErrors(404)
-            .WithFaultCode(ErrorCodes.GetFailed);
-        posts.MapPatch("/{id}", UpdatePostAsync)
-            .WithName("UpdatePost")
-            .WithSummary("Change caption, media, accounts, scheduled_at or music_url of an editable post")
-            .Accepts<UpdatePostRequest>("application/json")
-            .WithExample(null, """{"caption": "Updated caption", "scheduled_at": null}""")
-            .ProducesErrors(400, 404, 409, 412, 413, 415, 422)
-            .WithFaultCode(ErrorCodes.UpdateFailed);
-        posts.MapPost("/delete", DeletePostsAsync)
-            .WithName("DeletePosts")
-            .WithSummary("Delete up to 50 posts; posted and partial posts are blocked")
-            .Accepts<DeletePostsRequest>("application/json")
-            .WithExample(null, """{"postIds": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "9a8b7c6d-0000-4000-8000-000000000001"]}""")
-            .WithExample(200, """
-                {"ok": true, "code": 200, "message": "Posts deleted",
-                 "data": {"deletedIds": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c"], "blockedStatuses": [{"id": "9a8b7c6d-0000-4000-8000-000000000001", "status": "posted"}], "skipped": []}}
-                """)
-            .ProducesErrors(400, 413, 415, 422)
-            .WithFaultCode(ErrorCodes.BulkDeleteFailed);
-        posts.MapPost("/retry", RetryPostsAsync)
-            .WithName("RetryPosts")
-            .WithSummary("Put the failed accounts of up to 20 failed or partial posts back into publishing")
-            .Accepts<RetryPostsRequest>("application/json")
-            .WithExample(null, """{"post_ids": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c"], "account_ids": ["0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11"]}""")
-            .WithExample(200, """{"ok": true, "code": 200, "message": "Posts queued for retry", "data": {"retried": 1, "ids": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c"], "failed": []}}""")
-            .ProducesErrors(400, 413, 415, 422)
-            .WithFaultCode(ErrorCodes.RetryFailed);
-        return api;
-    }
-
-    private static async Task<Results<Created<Envelope<PostWriteResponse>>, Ok<Envelope<PostWriteResponse>>, ApiError>> CreatePostAsync(
-        HttpRequest http, Caller caller, JsonBody json, PostValidation validation, PostService service, TimeProvider time, CancellationToken cancellationToken)
-    {
+        var caller = http.Caller();
         var (body, bodyError) = await json.ReadObjectAsync(http, StatusCodes.Status422UnprocessableEntity, cancellationToken);
         if (bodyError is not null)
         {
@@ -131,16 +82,32 @@ internal static class PostsEndpoints
         return result.Outcome switch
         {
             CreateOutcome.Created => TypedResults.Created(
-                $"{ApiRoutes.Base}/posts/{result.Post!.Post.Id}",
+                $"/{ApiRoutes.Base}/posts/{result.Post!.Post.Id}",
                 ApiJson.Envelope(result.Post.Post.Status == PostStatus.Scheduled ? "Post scheduled" : "Post created", result.Post.Post.ToWriteResponse(), StatusCodes.Status201Created)),
             CreateOutcome.Duplicate => TypedResults.Ok(ApiJson.Envelope("Post already exists", result.Post!.Post.ToWriteResponse(duplicate: true))),
             _ => new ApiError(StatusCodes.Status409Conflict, ErrorCodes.CreateFailed, "This idempotency key was already used for a different post"),
         };
     }
 
-    private static async Task<Results<Ok<Envelope<PostListResponse>>, ApiError>> ListPostsAsync(
-        HttpRequest http, Caller caller, PostStore posts, MediaSigner media, CancellationToken cancellationToken)
+    [Function(nameof(ListPosts))]
+    [EndpointSummary("List posts newest first, with status counts for the whole scope")]
+    [EndpointDescription("Page with offset (pass a fixed until for a stable walk while posts are being added) or with next_cursor.")]
+    [ProducesErrors(400)]
+    [OpenApiExample(200, """
+        {"ok": true, "code": 200, "message": "Posts retrieved",
+         "data": {"summary": {"total": 3, "pending": 2, "published": 1, "by_status": {"draft": 0, "pending": 1, "scheduled": 1, "retry": 0, "posted": 1, "failed": 0, "partial": 0}},
+                  "posts": [{"id": "5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "caption": "New drop", "status": "scheduled", "scheduled_at": "2026-12-01T15:00:00.000Z",
+                             "created_at": "2026-11-23T12:05:11.205Z", "updated_at": "2026-11-23T12:05:11.205Z", "external_id": "campaign-42-tiktok",
+                             "media": {"type": "video", "url": "https://cdn.example.com/launch.mp4"}, "music_url": null,
+                             "accounts": {"total": 1, "states": [{"account_id": "0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11", "status": "scheduled", "published_at": null,
+                                          "published_url": null, "error_message": null, "last_attempted_at": null, "attempts": 0}]}}],
+                  "next_cursor": "djE6Y3JlYXRlZHwy"}}
+        """)]
+    [FaultCode(ErrorCodes.ListFailed)]
+    public async Task<Results<Ok<Envelope<PostListResponse>>, ApiError>> ListPosts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PostsRoute)] HttpRequest http, CancellationToken cancellationToken)
     {
+        var caller = http.Caller();
         var (query, error) = PostListQuery.Parse(http.Query);
         if (error is not null)
         {
@@ -161,9 +128,15 @@ internal static class PostsEndpoints
         return TypedResults.Ok(ApiJson.Envelope("Posts retrieved", data));
     }
 
-    private static async Task<Results<Ok<Envelope<PostResponse>>, ApiError>> GetPostAsync(
-        string id, HttpResponse http, Caller caller, PostStore posts, MediaSigner media, CancellationToken cancellationToken)
+    [Function(nameof(GetPost))]
+    [EndpointSummary("One post with its per-account states; the ETag header guards a later PATCH")]
+    [ProducesErrors(404)]
+    [FaultCode(ErrorCodes.GetFailed)]
+    public async Task<Results<Ok<Envelope<PostResponse>>, ApiError>> GetPost(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PostRoute)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
+        var caller = request.Caller();
+        var http = request.HttpContext.Response;
         var stored = await posts.GetAsync(caller.Scope, id, cancellationToken);
         if (stored is null)
         {
@@ -174,9 +147,16 @@ internal static class PostsEndpoints
         return TypedResults.Ok(ApiJson.Envelope("Post retrieved", stored.Post.ToResponse(await media.UrlsAsync(stored.Post, cancellationToken))));
     }
 
-    private static async Task<Results<Ok<Envelope<PostWriteResponse>>, ApiError>> UpdatePostAsync(
-        string id, HttpRequest http, Caller caller, JsonBody json, PostValidation validation, PostStore posts, PostService service, CancellationToken cancellationToken)
+    [Function(nameof(UpdatePost))]
+    [EndpointSummary("Change caption, media, accounts, scheduled_at or music_url of an editable post")]
+    [AcceptsJson(typeof(UpdatePostRequest))]
+    [OpenApiExample(OpenApiExampleAttribute.Request, """{"caption": "Updated caption", "scheduled_at": null}""")]
+    [ProducesErrors(400, 404, 409, 412, 413, 415, 422)]
+    [FaultCode(ErrorCodes.UpdateFailed)]
+    public async Task<Results<Ok<Envelope<PostWriteResponse>>, ApiError>> UpdatePost(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = PostRoute)] HttpRequest http, string id, CancellationToken cancellationToken)
     {
+        var caller = http.Caller();
         var (body, bodyError) = await json.ReadObjectAsync(http, StatusCodes.Status422UnprocessableEntity, cancellationToken);
         if (bodyError is not null)
         {
@@ -238,9 +218,20 @@ internal static class PostsEndpoints
         }
     }
 
-    private static async Task<Results<Ok<Envelope<DeletePostsResponse>>, ApiError>> DeletePostsAsync(
-        HttpRequest http, Caller caller, JsonBody json, PostStore posts, PostService service, CancellationToken cancellationToken)
+    [Function(nameof(DeletePosts))]
+    [EndpointSummary("Delete up to 50 posts; posted and partial posts are blocked")]
+    [AcceptsJson(typeof(DeletePostsRequest))]
+    [OpenApiExample(OpenApiExampleAttribute.Request, """{"postIds": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c", "9a8b7c6d-0000-4000-8000-000000000001"]}""")]
+    [OpenApiExample(200, """
+        {"ok": true, "code": 200, "message": "Posts deleted",
+         "data": {"deletedIds": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c"], "blockedStatuses": [{"id": "9a8b7c6d-0000-4000-8000-000000000001", "status": "posted"}], "skipped": []}}
+        """)]
+    [ProducesErrors(400, 413, 415, 422)]
+    [FaultCode(ErrorCodes.BulkDeleteFailed)]
+    public async Task<Results<Ok<Envelope<DeletePostsResponse>>, ApiError>> DeletePosts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PostsRoute + "/delete")] HttpRequest http, CancellationToken cancellationToken)
     {
+        var caller = http.Caller();
         var (body, bodyError) = await json.ReadObjectAsync(http, StatusCodes.Status422UnprocessableEntity, cancellationToken);
         if (bodyError is not null)
         {
@@ -296,9 +287,17 @@ internal static class PostsEndpoints
         return TypedResults.Ok(ApiJson.Envelope("Posts deleted", new DeletePostsResponse(deleted, blocked, skipped, errors.Count > 0 ? errors : null)));
     }
 
-    private static async Task<Results<Ok<Envelope<RetryPostsResponse>>, ApiError>> RetryPostsAsync(
-        HttpRequest http, Caller caller, JsonBody json, PostService service, CancellationToken cancellationToken)
+    [Function(nameof(RetryPosts))]
+    [EndpointSummary("Put the failed accounts of up to 20 failed or partial posts back into publishing")]
+    [AcceptsJson(typeof(RetryPostsRequest))]
+    [OpenApiExample(OpenApiExampleAttribute.Request, """{"post_ids": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c"], "account_ids": ["0b6f2c1e-4a7d-4c1b-9a51-2f0e8d9c7b11"]}""")]
+    [OpenApiExample(200, """{"ok": true, "code": 200, "message": "Posts queued for retry", "data": {"retried": 1, "ids": ["5d2c9a7e-1f3b-4e8a-b6c4-7a9e0d1f2b3c"], "failed": []}}""")]
+    [ProducesErrors(400, 413, 415, 422)]
+    [FaultCode(ErrorCodes.RetryFailed)]
+    public async Task<Results<Ok<Envelope<RetryPostsResponse>>, ApiError>> RetryPosts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PostsRoute + "/retry")] HttpRequest http, CancellationToken cancellationToken)
     {
+        var caller = http.Caller();
         var (body, bodyError) = await json.ReadObjectAsync(http, StatusCodes.Status422UnprocessableEntity, cancellationToken);
         if (bodyError is not null)
         {

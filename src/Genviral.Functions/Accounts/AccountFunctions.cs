@@ -2,23 +2,21 @@ using Genviral.Core.Accounts;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Genviral.Functions.Accounts;
 
-internal static class AccountsEndpoints
+[Tags("Accounts")]
+[RequireApiKey]
+internal sealed class AccountFunctions(AccountStore accounts)
 {
-    public static RouteGroupBuilder MapAccounts(this RouteGroupBuilder api)
+    [Function(nameof(ListAccounts))]
+    [EndpointSummary("List the active social accounts in the key's scope")]
+    [FaultCode(ErrorCodes.AccountsFailed)]
+    public async Task<Ok<Envelope<AccountsData>>> ListAccounts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Base + "/accounts")] HttpRequest request, CancellationToken cancellationToken)
     {
-        api.MapGet("/accounts", GetAccountsAsync)
-            .WithName("GetAccounts")
-            .WithTags("Accounts")
-            .WithSummary("List the active social accounts in the key's scope")
-            .WithFaultCode(ErrorCodes.AccountsFailed);
-        return api;
-    }
-
-    private static async Task<Ok<Envelope<AccountsData>>> GetAccountsAsync(Caller caller, AccountStore accounts, CancellationToken cancellationToken)
-    {
+        var caller = request.Caller();
         var active = (await accounts.ListAsync(caller.Scope, cancellationToken))
             .Where(a => a.Status == AccountStatus.Active)
             .Select(a => a.ToResponse())
