@@ -1,4 +1,4 @@
-// Genviral Partner API on Azure Functions Flex Consumption (custom handler). See docs/deploy.md.
+// Genviral Partner API on Azure Functions Flex Consumption (.NET isolated worker). See README.md, "Deploy to Azure".
 //
 // Resource-group scope on purpose: the same file serves `azd up` (azd asks for / creates the resource group and
 // keeps it as AZURE_RESOURCE_GROUP) and a plain `az deployment group create -g <rg> -f infra/main.bicep`.

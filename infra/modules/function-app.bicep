@@ -1,7 +1,8 @@
-// Flex Consumption plan + the function app that hosts the Genviral Partner API as a custom handler.
+// Flex Consumption plan + the function app that hosts the Genviral Partner API on the .NET isolated worker.
 //
-// The app is a self-contained linux-x64 ASP.NET Core executable (app/Genviral.Functions in the zip, started by
-// host.json's customHandler), so the Flex runtime is "custom" 1.0: no language worker, no installed .NET needed.
+// The package is the `dotnet publish` output of src/Genviral.Functions (framework-dependent): the Functions host
+// reads host.json and functions.metadata, then starts the worker as `dotnet Genviral.Functions.dll`
+// (worker.config.json), on the .NET 10 that the Flex runtime dotnet-isolated 10.0 provides.
 // Flex rejects FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION / WEBSITE_RUN_FROM_PACKAGE app settings;
 // runtime and deployment source live in functionAppConfig instead.
 
@@ -34,7 +35,7 @@ param googleClientId string
 @maxValue(1000)
 param maximumInstanceCount int
 
-@description('Memory per instance. The handler is one ASP.NET Core process; 2048 MB is the Flex default.')
+@description('Memory per instance, shared by the Functions host and the .NET worker process; 2048 MB is the Flex default.')
 @allowed([
   512
   2048
@@ -108,8 +109,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           : []
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
     siteConfig: {
@@ -167,7 +168,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           value: identityClientId
         }
         {
-          // function.json names queues literally, so the Azure app must use unprefixed names.
+          // The [QueueTrigger] attributes name queues literally (StorageNames), so the Azure app must use unprefixed names.
           name: 'Storage__Prefix'
           value: ''
         }
@@ -176,7 +177,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Storage__CreateResources'
           value: 'false'
         }
-        // Queue rules for standalone mode; must equal host.json extensions.queues (checked by a test).
+        // Queue rules the app reads (the functions' last-attempt rule, and standalone mode's consumers); must equal
+        // host.json extensions.queues (checked by a test).
         {
           name: 'Queues__MaxDequeueCount'
           value: '5'
@@ -197,7 +199,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'ApiKeys__LastUsedInterval'
           value: '00:01:00'
         }
-        // Analytics: the timer's schedule (function.json reads it as %CaptureFreeSnapshotsSchedule%).
+        // Analytics: the timer's schedule ([TimerTrigger("%CaptureFreeSnapshotsSchedule%")]).
         {
           name: 'CaptureFreeSnapshotsSchedule'
           value: captureFreeSnapshotsSchedule
@@ -228,7 +230,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Media__SasValidity'
           value: '7.00:00:00'
         }
-        // Publishing: the dispatcher's schedule (function.json reads %PublishDuePostsSchedule%) and rules.
+        // Publishing: the dispatcher's schedule ([TimerTrigger("%PublishDuePostsSchedule%")]) and rules.
         {
           name: 'PublishDuePostsSchedule'
           value: '0 * * * * *'

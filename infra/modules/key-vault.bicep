@@ -1,7 +1,7 @@
-// Key Vault in RBAC mode (no access policies). Nothing reads it yet: it exists so the platform connectors'
-// client secrets (a later issue) can be stored here and surfaced as Key Vault references,
-// e.g. "@Microsoft.KeyVault(VaultName=<name>;SecretName=<secret>)", resolved with the app's user-assigned
-// identity (keyVaultReferenceIdentity on the site), which holds Key Vault Secrets User.
+// Key Vault in RBAC mode (no access policies). It holds the platform secrets (OAuth client secrets, hosted
+// access tokens, the YouTube API key); function-app.bicep's app settings name them as Key Vault references,
+// "@Microsoft.KeyVault(SecretUri=<vault>secrets/<name>/)", resolved with the app's user-assigned identity
+// (keyVaultReferenceIdentity on the site), which holds Key Vault Secrets User. The deployer sets the values.
 
 param name string
 param location string
