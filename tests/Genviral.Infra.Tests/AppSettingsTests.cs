@@ -6,7 +6,7 @@ public sealed class AppSettingsTests
     /// <summary>In the sample but deliberately never set in Azure.</summary>
     private static readonly Dictionary<string, string> LocalOnly = new(StringComparer.Ordinal)
     {
-        ["FUNCTIONS_WORKER_RUNTIME"] = "Flex Consumption rejects it; the runtime is functionAppConfig.runtime (custom 1.0) in Bicep.",
+        ["FUNCTIONS_WORKER_RUNTIME"] = "Flex Consumption rejects it; the runtime is functionAppConfig.runtime (dotnet-isolated 10.0) in Bicep; `func start` reads it from local.settings.json.",
         ["AzureWebJobsStorage"] = "Locally the Azurite connection string; Azure uses the identity-based AzureWebJobsStorage__* settings instead.",
         ["Storage__ConnectionString"] = "Azurite only; in Azure the app must use the service URIs with the managed identity, and a connection string would win over them.",
     };

@@ -5,7 +5,8 @@ namespace Genviral.Infra.Tests;
 
 /// <summary>
 /// Just enough Bicep reading for the contract tests, from the text (so the tests need no Bicep CLI): comments are
-/// dropped, then <c>appSettings: [ { name: '…' value: … } ]</c> blocks and <c>var x = [ '…' ]</c> arrays are read.
+/// dropped, then <c>appSettings: [ { name: '…' value: … } ]</c> blocks, <c>var x = [ '…' ]</c> arrays, the properties of
+/// a named object (<c>runtime: { … }</c>) and single string properties are read.
 /// String literals are respected, so brackets or <c>//</c> inside '…' (URLs, interpolations) do not confuse it.
 /// </summary>
 internal sealed partial class BicepSource
@@ -58,15 +59,70 @@ internal sealed partial class BicepSource
     /// <summary>The string literals of <c>var <paramref name="variable"/> = [ … ]</c> in the given file.</summary>
     public IReadOnlyList<string> StringArray(string relativeFile, string variable)
     {
-        var (file, code) = _files.Single(f => f.File.Replace('\\', '/') == relativeFile);
+        var code = Code(relativeFile);
         var start = Regex.Match(code, $@"\bvar\s+{Regex.Escape(variable)}\s*=\s*\[");
         if (!start.Success)
         {
-            throw new InvalidOperationException($"{file} declares no array variable '{variable}'.");
+            throw new InvalidOperationException($"{relativeFile} declares no array variable '{variable}'.");
         }
 
         var block = Enclosed(code, start.Index + start.Length - 1, '[', ']');
         return [.. StringLiteral().Matches(block).Select(m => Unescape(m.Groups["v"].Value))];
+    }
+
+    /// <summary>
+    /// The direct properties of the one <c><paramref name="property"/>: { … }</c> object in the given file, each with its
+    /// literal value (null for an expression). Properties of nested objects and arrays are not included.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> ObjectProperties(string relativeFile, string property)
+    {
+        var code = Code(relativeFile);
+        var starts = Regex.Matches(code, $@"(?<![\w.']){Regex.Escape(property)}\s*:\s*\{{");
+        if (starts.Count != 1)
+        {
+            throw new InvalidOperationException($"{relativeFile} has {starts.Count} '{property}: {{ … }}' objects; expected exactly one.");
+        }
+
+        var body = WithoutNestedBlocks(Enclosed(code, starts[0].Index + starts[0].Length - 1, '{', '}'));
+        return PropertyAssignment().Matches(body).ToDictionary(m => m.Groups["k"].Value.Trim('\''), m => Literal(m.Groups["v"].Value.Trim()), StringComparer.Ordinal);
+    }
+
+    /// <summary>The literal values of every <c><paramref name="key"/>: '…'</c> property (key quoted or not) in the given file.</summary>
+    public IReadOnlyList<string> StringProperties(string relativeFile, string key) =>
+        [.. Regex.Matches(Code(relativeFile), $@"(?<![\w.])'?{Regex.Escape(key)}'?\s*:\s*'(?<v>(?:[^'\\]|\\.)*)'")
+            .Select(m => Unescape(m.Groups["v"].Value))];
+
+    private string Code(string relativeFile)
+    {
+        var matches = _files.Where(f => f.File.Replace('\\', '/') == relativeFile).ToList();
+        return matches.Count == 1 ? matches[0].Code : throw new InvalidOperationException($"No Bicep file {relativeFile} under infra/.");
+    }
+
+    /// <summary>The text with the contents of nested <c>{ … }</c> and <c>[ … ]</c> blocks removed, string literals kept.</summary>
+    private static string WithoutNestedBlocks(string code)
+    {
+        var result = new StringBuilder(code.Length);
+        for (var i = 0; i < code.Length; i++)
+        {
+            if (code[i] == '\'')
+            {
+                var end = EndOfString(code, i);
+                result.Append(code, i, end - i + 1);
+                i = end;
+            }
+            else if (code[i] is '{' or '[')
+            {
+                var closing = code[i] == '{' ? '}' : ']';
+                i += Enclosed(code, i, code[i], closing).Length + 1;
+                result.Append(' ');
+            }
+            else
+            {
+                result.Append(code[i]);
+            }
+        }
+
+        return result.ToString();
     }
 
     /// <summary>The value of a plain '…' literal without interpolation; null for any other expression.</summary>
@@ -188,6 +244,9 @@ internal sealed partial class BicepSource
 
     [GeneratedRegex(@"'(?<v>(?:[^'\\]|\\.)*)'")]
     private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"(?<![\w.])(?<k>\w+|'[^']*')\s*:\s*(?<v>'(?:[^'\\]|\\.)*'|[^\r\n,}]+)")]
+    private static partial Regex PropertyAssignment();
 
     [GeneratedRegex(@"^'(?<v>(?:[^'\\]|\\.)*)'$")]
     private static partial Regex WholeStringLiteral();
