@@ -58,7 +58,9 @@ dotnet build src/Genviral.Functions -c Release --nologo -v quiet
 dotnet build tools/PlatformSimulator -c Release --nologo -v quiet
 ASPNETCORE_URLS="$simulator_url" dotnet run --project tools/PlatformSimulator -c Release --no-build --no-launch-profile &
 simulator_pid=$!
-dotnet run --project src/Genviral.Functions -c Release --no-build --no-launch-profile &
+# The built app itself, not `dotnet run`: the Functions SDK makes `dotnet run` start the Functions host (func),
+# while the app started directly is standalone mode.
+dotnet artifacts/bin/Genviral.Functions/release/Genviral.Functions.dll &
 app_pid=$!
 
 url="${ASPNETCORE_URLS%%;*}"
