@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Genviral.Core;
 using Genviral.Core.Posts;
 using Genviral.Functions.Api;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Genviral.Core;
 using Genviral.Core.Posts;
 using Genviral.Functions.Api;
 
