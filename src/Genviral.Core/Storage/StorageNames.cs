@@ -1,7 +1,7 @@
 namespace Genviral.Core.Storage;
 
 /// <summary>
-/// Every table, queue and container the app uses, unprefixed. Bicep, function.json and
+/// Every table, queue and container the app uses, unprefixed. Bicep, the queue trigger attributes and
 /// local.settings.sample.json are checked against this list by the contract tests.
 /// </summary>
 public static class StorageNames

@@ -25,7 +25,7 @@ public sealed class StorageOptions
     public string? ClientId { get; set; }
 
     /// <summary>
-    /// Prepended to every table, queue and container name. Empty in production (function.json names the
+    /// Prepended to every table, queue and container name. Empty in production (the queue triggers name the
     /// queues literally); tests give each fixture its own prefix so runs never see each other's rows.
     /// </summary>
     [RegularExpression("^[a-z][a-z0-9]{0,15}$|^$")]

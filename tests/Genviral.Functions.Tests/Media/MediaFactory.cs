@@ -21,7 +21,7 @@ public class MediaFactory : ApiFactory
         ["Media:FetchTimeout"] = "00:00:30",
     };
 
-    /// <summary>How a derived factory hosts the app (custom handler, standalone consumers).</summary>
+    /// <summary>How a derived factory hosts the app (invocations one at a time, or standalone consumers).</summary>
     protected virtual IReadOnlyDictionary<string, string> ModeSettings => new Dictionary<string, string>();
 
     public override async ValueTask InitializeAsync()
