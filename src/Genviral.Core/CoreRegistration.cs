@@ -27,6 +27,7 @@ public static class CoreRegistration
         builder.Services.AddSingleton<PostStore>();
         builder.Services.AddSingleton<PostSchedule>();
         builder.Services.AddSingleton<MediaWork>();
+        builder.Services.AddSingleton<PostValidation>();
         builder.Services.AddSingleton<PostService>();
         builder.AddGenviralMedia();
         builder.Services.AddAnalyticsCore();

@@ -5,7 +5,6 @@ using Genviral.Core.Storage;
 using Genviral.Functions.Analytics;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
-using Genviral.Functions.Posts;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -28,7 +27,6 @@ internal static class AppRegistration
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<ApiDocument>();
         services.AddSingleton<JsonBody>();
-        services.AddSingleton<PostValidation>();
         services.AddSingleton<KeyUsageRecorder>();
         services.AddAnalytics();
         builder.AddTelemetry();

@@ -55,10 +55,10 @@ internal sealed class PostFunctions(JsonBody json, PostValidation validation, Po
         }
 
         var request = PostRequest.Parse(body);
-        var (content, error) = await validation.CheckAsync(caller.Scope, request, null, cancellationToken);
-        if (error is not null)
+        var (content, rejection) = await validation.CheckAsync(caller.Scope, request, null, cancellationToken);
+        if (rejection is not null)
         {
-            return error;
+            return rejection.ToApiError();
         }
 
         var externalId = request.ExternalId.Value;
@@ -195,10 +195,10 @@ internal sealed class PostFunctions(JsonBody json, PostValidation validation, Po
                     [new("status", $"Post is {current.Post.Status.ToWire()}")]);
             }
 
-            var (content, error) = await validation.CheckAsync(caller.Scope, request, current.Post, cancellationToken);
-            if (error is not null)
+            var (content, rejection) = await validation.CheckAsync(caller.Scope, request, current.Post, cancellationToken);
+            if (rejection is not null)
             {
-                return error;
+                return rejection.ToApiError();
             }
 
             try

@@ -1,11 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Genviral.Core;
-using Genviral.Core.Posts;
-using Genviral.Functions.Api;
 
-namespace Genviral.Functions.Posts;
+namespace Genviral.Core.Posts;
 
 /// <summary>A body field: whether it was sent at all, and its value (which may be null when null was sent).</summary>
 internal readonly record struct Field<T>(bool Present, T Value)
@@ -15,7 +12,7 @@ internal readonly record struct Field<T>(bool Present, T Value)
 
 /// <summary>
 /// The fields of a create or patch body, with their JSON shapes checked. Shape problems (a wrong JSON type, an
-/// object without its required keys) are 422 invalid_payload; the content rules come later, in PostRules.
+/// object without its required keys) refuse the body as a whole; the content rules come later, in PostValidation.
 /// </summary>
 internal sealed class PostRequest
 {
@@ -34,13 +31,13 @@ internal sealed class PostRequest
 
     public Field<string?> ExternalId { get; private init; } = Field<string?>.Absent;
 
-    public List<FieldIssue> ShapeIssues { get; } = [];
+    public List<RuleIssue> ShapeIssues { get; } = [];
 
     public bool HasContentField => Caption.Present || Media.Present || Accounts.Present || ScheduledAt.Present || MusicUrl.Present;
 
     public static PostRequest Parse(JsonElement body)
     {
-        var issues = new List<FieldIssue>();
+        var issues = new List<RuleIssue>();
         var request = new PostRequest
         {
             Caption = ReadString(body, "caption", nullable: false, issues)!,
@@ -66,7 +63,7 @@ internal sealed class PostRequest
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())));
     }
 
-    private static Field<string?> ReadString(JsonElement body, string name, bool nullable, List<FieldIssue> issues)
+    private static Field<string?> ReadString(JsonElement body, string name, bool nullable, List<RuleIssue> issues)
     {
         if (!body.TryGetProperty(name, out var value))
         {
@@ -87,7 +84,7 @@ internal sealed class PostRequest
         return Field<string?>.Absent;
     }
 
-    private static Field<DateTimeOffset?> ReadTime(JsonElement body, string name, List<FieldIssue> issues, out bool invalid)
+    private static Field<DateTimeOffset?> ReadTime(JsonElement body, string name, List<RuleIssue> issues, out bool invalid)
     {
         invalid = false;
         var text = ReadString(body, name, nullable: true, issues);
@@ -105,7 +102,7 @@ internal sealed class PostRequest
         return new(true, null);
     }
 
-    private static Field<IReadOnlyList<string>> ReadAccounts(JsonElement body, List<FieldIssue> issues)
+    private static Field<IReadOnlyList<string>> ReadAccounts(JsonElement body, List<RuleIssue> issues)
     {
         if (!body.TryGetProperty("accounts", out var value))
         {
@@ -144,7 +141,7 @@ internal sealed class PostRequest
         return new(true, ids);
     }
 
-    private static Field<PostMedia> ReadMedia(JsonElement body, List<FieldIssue> issues)
+    private static Field<PostMedia> ReadMedia(JsonElement body, List<RuleIssue> issues)
     {
         if (!body.TryGetProperty("media", out var value))
         {

@@ -1,21 +1,33 @@
 using Genviral.Core.Accounts;
-using Genviral.Core.Posts;
 using Genviral.Core.Tenancy;
-using Genviral.Functions.Api;
 
-namespace Genviral.Functions.Posts;
+namespace Genviral.Core.Posts;
+
+/// <summary>The rule that refused a create or patch. Each kind is one status and error_code on the wire.</summary>
+internal enum PostRejectionKind
+{
+    /// <summary>The body does not have the post's shape, or lacks a field a create needs.</summary>
+    InvalidPayload,
+    MissingAccounts,
+    UnknownAccounts,
+    ValidationFailed,
+    InvalidMusicUrl,
+}
+
+/// <param name="Message">The first issue, or a sentence about all of them.</param>
+internal sealed record PostRejection(PostRejectionKind Kind, string Message, IReadOnlyList<RuleIssue> Issues);
 
 /// <summary>
 /// Applies the contract's rules to a create or patch, in the order their error codes take precedence: body shape
-/// (422 invalid_payload), accounts (400 missing_accounts / unknown_accounts), content (400 validation_failed),
-/// music URL (400 invalid_music_url). Nothing is written before all of them pass.
+/// (invalid_payload), accounts (missing_accounts / unknown_accounts), content (validation_failed), music URL
+/// (invalid_music_url). Nothing is written before all of them pass.
 /// </summary>
 internal sealed class PostValidation(AccountStore accounts, TimeProvider time)
 {
     /// <param name="current">The post being patched; null for a create, where caption, media and accounts are required.</param>
-    public async Task<(PostContent? Content, ApiError? Error)> CheckAsync(Scope scope, PostRequest request, Post? current, CancellationToken cancellationToken)
+    public async Task<(PostContent? Content, PostRejection? Rejection)> CheckAsync(Scope scope, PostRequest request, Post? current, CancellationToken cancellationToken)
     {
-        var shape = new List<FieldIssue>(request.ShapeIssues);
+        var shape = new List<RuleIssue>(request.ShapeIssues);
         if (current is null)
         {
             if (!request.Caption.Present && !shape.Any(i => i.Field == "caption"))
@@ -31,13 +43,13 @@ internal sealed class PostValidation(AccountStore accounts, TimeProvider time)
 
         if (shape.Count > 0)
         {
-            return Fail(StatusCodes.Status422UnprocessableEntity, ErrorCodes.InvalidPayload, "Request body does not match the post schema", shape);
+            return Fail(PostRejectionKind.InvalidPayload, "Request body does not match the post schema", shape);
         }
 
-        var (targets, accountError) = await ResolveAccountsAsync(scope, request, current, cancellationToken);
-        if (accountError is not null)
+        var (targets, accountRejection) = await ResolveAccountsAsync(scope, request, current, cancellationToken);
+        if (accountRejection is not null)
         {
-            return (null, accountError);
+            return (null, accountRejection);
         }
 
         var caption = request.Caption.Present ? request.Caption.Value : current!.Caption;
@@ -78,12 +90,12 @@ internal sealed class PostValidation(AccountStore accounts, TimeProvider time)
 
         if (issues.Count > 0)
         {
-            return Fail(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, issues[0].Message, [.. issues.Select(i => new FieldIssue(i.Field, i.Message))]);
+            return Fail(PostRejectionKind.ValidationFailed, issues[0].Message, issues);
         }
 
         if (request.MusicUrl.Value is { } music && !PostRules.IsTikTokUrl(music))
         {
-            return Fail(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMusicUrl, "music_url must be a TikTok URL (https://www.tiktok.com/...)", [new("music_url", "Not a TikTok URL")]);
+            return Fail(PostRejectionKind.InvalidMusicUrl, "music_url must be a TikTok URL (https://www.tiktok.com/...)", [new("music_url", "Not a TikTok URL")]);
         }
 
         return (new PostContent(caption, media, targets!, musicUrl, status, scheduledAt), null);
@@ -105,7 +117,7 @@ internal sealed class PostValidation(AccountStore accounts, TimeProvider time)
         }
     }
 
-    private async Task<(IReadOnlyList<PostTarget>? Accounts, ApiError? Error)> ResolveAccountsAsync(
+    private async Task<(IReadOnlyList<PostTarget>? Accounts, PostRejection? Rejection)> ResolveAccountsAsync(
         Scope scope, PostRequest request, Post? current, CancellationToken cancellationToken)
     {
         if (!request.Accounts.Present && current is not null)
@@ -117,12 +129,12 @@ internal sealed class PostValidation(AccountStore accounts, TimeProvider time)
         var ids = (request.Accounts.Value ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (ids.Count == 0)
         {
-            return (null, new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.MissingAccounts, "At least one account is required", [new("accounts", "No accounts given")]));
+            return (null, new(PostRejectionKind.MissingAccounts, "At least one account is required", [new("accounts", "No accounts given")]));
         }
 
         if (ids.Count > PostRules.MaxAccounts)
         {
-            return (null, new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, $"A post targets at most {PostRules.MaxAccounts} accounts",
+            return (null, new(PostRejectionKind.ValidationFailed, $"A post targets at most {PostRules.MaxAccounts} accounts",
                 [new("accounts", $"{ids.Count} accounts given; at most {PostRules.MaxAccounts}")]));
         }
 
@@ -130,13 +142,13 @@ internal sealed class PostValidation(AccountStore accounts, TimeProvider time)
         var unknown = ids.Where((id, i) => found[i] is not { Status: AccountStatus.Active }).ToList();
         if (unknown.Count > 0)
         {
-            return (null, new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.UnknownAccounts, "Some accounts are unknown, inactive or outside this key's scope",
-                [.. unknown.Select(id => new FieldIssue("accounts", $"Unknown or inactive account: {id}"))]));
+            return (null, new(PostRejectionKind.UnknownAccounts, "Some accounts are unknown, inactive or outside this key's scope",
+                [.. unknown.Select(id => new RuleIssue("accounts", $"Unknown or inactive account: {id}"))]));
         }
 
         return ([.. found.OfType<SocialAccount>().Select(PostTarget.From)], null);
     }
 
-    private static (PostContent?, ApiError?) Fail(int status, string code, string message, IReadOnlyList<FieldIssue> issues) =>
-        (null, new ApiError(status, code, message, issues));
+    private static (PostContent?, PostRejection?) Fail(PostRejectionKind kind, string message, IReadOnlyList<RuleIssue> issues) =>
+        (null, new(kind, message, issues));
 }
