@@ -15,14 +15,43 @@ public enum RetryOutcome
     NothingToRetry,
 }
 
+internal enum UpdateOutcome
+{
+    Updated,
+    NotFound,
+
+    /// <summary>If-Match names another version of the post than the stored one.</summary>
+    PreconditionFailed,
+    NotEditable,
+    Rejected,
+
+    /// <summary>Without If-Match, the post kept changing under other writers and this patch could not be applied.</summary>
+    Contended,
+}
+
+/// <param name="Post">The post as stored by the update (Updated).</param>
+/// <param name="Rejection">The rule that refused the patch (NotEditable, Rejected).</param>
+internal sealed record UpdateResult(UpdateOutcome Outcome, StoredPost? Post = null, PostRejection? Rejection = null);
+
+internal sealed record BlockedPost(string Id, PostStatus Status);
+
+/// <summary>Each requested id in exactly one list, in request order.</summary>
+/// <param name="Skipped">Ids with no post in the scope.</param>
+/// <param name="Contended">Ids of posts that kept changing while being deleted; they are still there.</param>
+internal sealed record DeleteResult(IReadOnlyList<string> Deleted, IReadOnlyList<BlockedPost> Blocked, IReadOnlyList<string> Skipped, IReadOnlyList<string> Contended);
+
 /// <summary>
 /// Post changes that span the posts partition, the due-time index and the media queue. The writes outside the
 /// partition happen first and are harmless on their own (their consumers re-check the post), so a crash between
 /// two writes never leaves a post that the publisher or the media pipeline cannot see.
 /// </summary>
-public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWork media, TimeProvider time)
+internal sealed class PostService(PostStore posts, PostSchedule schedule, MediaWork media, PostValidation validation, TimeProvider time)
 {
     private const int MaxConcurrentAttempts = 8;
+
+    // A delete or an unconditional patch that loses a race decides again on the fresh post this many times, then gives up
+    // and says so, rather than looping for as long as another writer keeps winning.
+    private const int MaxChangedRetries = 3;
 
     public async Task<CreateResult> CreateAsync(Scope scope, PostContent content, string? externalId, IdempotencyClaim? claim, CancellationToken cancellationToken)
     {
@@ -40,6 +69,55 @@ public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWor
             [.. content.Accounts.Select(a => new AccountState(a.AccountId, a.Platform, a.Type, content.PrePublishStatus))],
             NewMedia(content.Accounts));
         return await posts.CreateAsync(scope, post, claim, () => PrepareAsync(scope, post, mediaChanged: true, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Patches the post with <paramref name="request"/>: reads it, checks <paramref name="ifMatch"/>, that it is editable
+    /// and the content rules, then writes. Without If-Match a change that wins the race is kept: the patch is checked and
+    /// written again on top of it.
+    /// </summary>
+    /// <param name="ifMatch">The caller's If-Match ETag; null or empty for none, * for any version.</param>
+    public async Task<UpdateResult> UpdateAsync(Scope scope, string postId, PostRequest request, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var conditional = !string.IsNullOrEmpty(ifMatch);
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await posts.GetAsync(scope, postId, cancellationToken);
+            if (current is null)
+            {
+                return new(UpdateOutcome.NotFound);
+            }
+
+            if (conditional && ifMatch != "*" && ifMatch != current.ETag.ToString())
+            {
+                return new(UpdateOutcome.PreconditionFailed);
+            }
+
+            if (!PostStatusRules.CanEdit(current.Post.Status))
+            {
+                var status = current.Post.Status.ToWire();
+                return new(UpdateOutcome.NotEditable, Rejection: new(PostRejectionKind.ValidationFailed, $"A {status} post cannot be edited", [new("status", $"Post is {status}")]));
+            }
+
+            var (content, rejection) = await validation.CheckAsync(scope, request, current.Post, cancellationToken);
+            if (rejection is not null)
+            {
+                return new(UpdateOutcome.Rejected, Rejection: rejection);
+            }
+
+            try
+            {
+                return new(UpdateOutcome.Updated, await UpdateAsync(scope, current, content!, cancellationToken));
+            }
+            catch (PostChangedException) when (!conditional && attempt < MaxChangedRetries)
+            {
+                // Another change won the race; apply this one on top of it rather than losing either.
+            }
+            catch (PostChangedException)
+            {
+                return new(conditional ? UpdateOutcome.PreconditionFailed : UpdateOutcome.Contended);
+            }
+        }
     }
 
     /// <summary>
@@ -73,6 +151,51 @@ public sealed class PostService(PostStore posts, PostSchedule schedule, MediaWor
         var stored = await posts.UpdateAsync(scope, current, updated, cancellationToken);
         await RemoveStaleScheduleAsync(scope, old, updated, cancellationToken);
         return stored;
+    }
+
+    /// <summary>Deletes each post that is not posted or partial, one after the other.</summary>
+    public async Task<DeleteResult> DeleteManyAsync(Scope scope, IReadOnlyList<string> postIds, CancellationToken cancellationToken)
+    {
+        var deleted = new List<string>();
+        var blocked = new List<BlockedPost>();
+        var skipped = new List<string>();
+        var contended = new List<string>();
+        foreach (var id in postIds)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var current = await posts.GetAsync(scope, id, cancellationToken);
+                if (current is null)
+                {
+                    skipped.Add(id);
+                    break;
+                }
+
+                if (!PostStatusRules.CanDelete(current.Post.Status))
+                {
+                    blocked.Add(new(id, current.Post.Status));
+                    break;
+                }
+
+                try
+                {
+                    await DeleteAsync(scope, current, cancellationToken);
+                    deleted.Add(id);
+                    break;
+                }
+                catch (PostChangedException) when (attempt < MaxChangedRetries)
+                {
+                    // Its status may have moved (a publish finished): decide again.
+                }
+                catch (PostChangedException)
+                {
+                    contended.Add(id);
+                    break;
+                }
+            }
+        }
+
+        return new(deleted, blocked, skipped, contended);
     }
 
     /// <summary>Deletes the post and its due-time entry.</summary>

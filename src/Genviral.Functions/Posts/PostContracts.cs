@@ -72,6 +72,12 @@ internal sealed record RetryPostsRequest(IReadOnlyList<string> PostIds, IReadOnl
 
 internal static class PostContractExtensions
 {
+    public static DeletePostsResponse ToResponse(this DeleteResult r) => new(
+        r.Deleted,
+        [.. r.Blocked.Select(b => new BlockedStatus(b.Id, b.Status.ToWire()))],
+        r.Skipped,
+        r.Contended.Count > 0 ? r.Contended.ToDictionary(id => id, _ => "Post is changing; try again") : null);
+
     /// <param name="mediaUrls">Where the media is fetched from now: our signed copies once re-hosted (<c>MediaSigner</c>).</param>
     public static PostResponse ToResponse(this Post p, IReadOnlyList<string> mediaUrls) => new(
         p.Id,

@@ -18,4 +18,15 @@ internal static class PostErrors
         };
         return new ApiError(status, code, rejection.Message, [.. rejection.Issues.Select(i => new FieldIssue(i.Field, i.Message))]);
     }
+
+    /// <summary>Why a patch was not applied.</summary>
+    public static ApiError ToApiError(this UpdateResult result) => result.Outcome switch
+    {
+        UpdateOutcome.NotFound => ApiError.NotFound("Post not found"),
+        UpdateOutcome.PreconditionFailed => new(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed,
+            "The post changed since you read it (If-Match does not match its ETag)"),
+        UpdateOutcome.Contended => new(StatusCodes.Status409Conflict, ErrorCodes.UpdateFailed, "The post kept changing while this update was applied; try again"),
+        // NotEditable and Rejected carry the rule that refused the patch.
+        _ => result.Rejection!.ToApiError(),
+    };
 }

@@ -149,6 +149,8 @@ internal sealed class PostFunctions(JsonBody json, PostValidation validation, Po
 
     [Function(nameof(UpdatePost))]
     [EndpointSummary("Change caption, media, accounts, scheduled_at or music_url of an editable post")]
+    [EndpointDescription("With If-Match, a stale ETag answers 412 precondition_failed. Without it, a concurrent change is kept and this patch " +
+        "applied on top; a post that keeps changing answers 409 update_failed, to be tried again.")]
     [AcceptsJson(typeof(UpdatePostRequest))]
     [OpenApiExample(OpenApiExampleAttribute.Request, """{"caption": "Updated caption", "scheduled_at": null}""")]
     [ProducesErrors(400, 404, 409, 412, 413, 415, 422)]
@@ -175,47 +177,14 @@ internal sealed class PostFunctions(JsonBody json, PostValidation validation, Po
                 "Give at least one of caption, media, accounts, scheduled_at, music_url");
         }
 
-        var ifMatch = http.Headers.IfMatch.ToString();
-        while (true)
+        var result = await service.UpdateAsync(caller.Scope, id, request, http.Headers.IfMatch.ToString(), cancellationToken);
+        if (result.Outcome != UpdateOutcome.Updated)
         {
-            var current = await posts.GetAsync(caller.Scope, id, cancellationToken);
-            if (current is null)
-            {
-                return ApiError.NotFound("Post not found");
-            }
-
-            if (ifMatch.Length > 0 && ifMatch != "*" && ifMatch != current.ETag.ToString())
-            {
-                return new ApiError(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed, "The post changed since you read it (If-Match does not match its ETag)");
-            }
-
-            if (!PostStatusRules.CanEdit(current.Post.Status))
-            {
-                return new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, $"A {current.Post.Status.ToWire()} post cannot be edited",
-                    [new("status", $"Post is {current.Post.Status.ToWire()}")]);
-            }
-
-            var (content, rejection) = await validation.CheckAsync(caller.Scope, request, current.Post, cancellationToken);
-            if (rejection is not null)
-            {
-                return rejection.ToApiError();
-            }
-
-            try
-            {
-                var updated = await service.UpdateAsync(caller.Scope, current, content!, cancellationToken);
-                http.HttpContext.Response.Headers.ETag = updated.ETag.ToString();
-                return TypedResults.Ok(ApiJson.Envelope("Post updated", updated.Post.ToWriteResponse()));
-            }
-            catch (PostChangedException) when (ifMatch.Length == 0)
-            {
-                // Another change won the race; apply this one on top of it rather than losing either.
-            }
-            catch (PostChangedException)
-            {
-                return new ApiError(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed, "The post changed since you read it (If-Match does not match its ETag)");
-            }
+            return result.ToApiError();
         }
+
+        http.HttpContext.Response.Headers.ETag = result.Post!.ETag.ToString();
+        return TypedResults.Ok(ApiJson.Envelope("Post updated", result.Post.Post.ToWriteResponse()));
     }
 
     [Function(nameof(DeletePosts))]
@@ -245,46 +214,8 @@ internal sealed class PostFunctions(JsonBody json, PostValidation validation, Po
             return idsError;
         }
 
-        var deleted = new List<string>();
-        var blocked = new List<BlockedStatus>();
-        var skipped = new List<string>();
-        var errors = new Dictionary<string, string>();
-        foreach (var id in ids!)
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                var current = await posts.GetAsync(caller.Scope, id, cancellationToken);
-                if (current is null)
-                {
-                    skipped.Add(id);
-                    break;
-                }
-
-                if (!PostStatusRules.CanDelete(current.Post.Status))
-                {
-                    blocked.Add(new BlockedStatus(id, current.Post.Status.ToWire()));
-                    break;
-                }
-
-                try
-                {
-                    await service.DeleteAsync(caller.Scope, current, cancellationToken);
-                    deleted.Add(id);
-                    break;
-                }
-                catch (PostChangedException) when (attempt < 3)
-                {
-                    // Its status may have moved (a publish finished): decide again.
-                }
-                catch (PostChangedException)
-                {
-                    errors[id] = "Post is changing; try again";
-                    break;
-                }
-            }
-        }
-
-        return TypedResults.Ok(ApiJson.Envelope("Posts deleted", new DeletePostsResponse(deleted, blocked, skipped, errors.Count > 0 ? errors : null)));
+        var result = await service.DeleteManyAsync(caller.Scope, ids!, cancellationToken);
+        return TypedResults.Ok(ApiJson.Envelope("Posts deleted", result.ToResponse()));
     }
 
     [Function(nameof(RetryPosts))]
