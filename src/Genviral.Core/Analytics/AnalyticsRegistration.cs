@@ -20,6 +20,7 @@ public static class AnalyticsRegistration
         services.AddSingleton<StatsConnectors>();
         services.AddSingleton<AnalyticsRefreshes>();
         services.AddSingleton<FreeSnapshotCapture>();
+        services.AddSingleton<AnalyticsSummaries>();
         return services;
     }
 }

@@ -168,4 +168,44 @@ internal static class AnalyticsContractMapping
 
     public static RefreshResponse ToResponse(this AnalyticsRefresh r, Scope scope) =>
         new(r.Id, r.TargetId, scope.WorkspaceId, r.Status.ToWire(), r.FreeRefreshUsed, r.CreditsUsed, r.StartedAt, r.CompletedAt, r.Error);
+
+    public static AnalyticsSummaryResponse ToResponse(this AnalyticsSummary s)
+    {
+        var (w, k) = (s.Window, s.Kpis);
+        var period = new SummaryPeriod(Day(w.Start), AnalyticsKeys.Day(w.End), Day(w.PreviousStart), Day(w.PreviousEnd));
+        var kpis = new SummaryKpis(k.PublishedVideos.ToResponse(), k.ActiveAccounts.ToResponse(), k.Views.ToResponse(), k.Likes.ToResponse(),
+            k.Comments.ToResponse(), k.Shares.ToResponse(), k.Saves.ToResponse(), k.EngagementRate.ToResponse());
+        return new AnalyticsSummaryResponse(
+            period,
+            kpis,
+            [.. s.Days.Select(d => new InteractionPoint(AnalyticsKeys.Day(d.Day), d.Views, d.Likes, d.Comments, d.Shares, d.Saves))],
+            [.. s.Days.Select(d => new EngagementPoint(AnalyticsKeys.Day(d.Day), d.EngagementRate))],
+            [.. s.Days.Select(d => new HeatmapDay(AnalyticsKeys.Day(d.Day), d.Posts))],
+            s.PostingStreak,
+            [.. s.ContentMix.Select(m => new ContentMixItem(m.Platform.ToWire(), m.Posts, m.Views))]);
+    }
+
+    public static AnalyticsPostsResponse ToResponse(this TrackedPostsPage page) => new([.. page.Posts.Select(ToRow)], page.TotalCount, page.HasMore);
+
+    public static TargetSummaryResponse ToResponse(this TargetSummary s)
+    {
+        var t = s.Totals;
+        return new TargetSummaryResponse(
+            new TargetTotals(t.Followers, t.Views, t.Likes, t.Posts, t.PostViews, t.Comments, t.Shares, t.Saves, t.EngagementRate),
+            [.. s.Timeline.Select(d => new TimelinePoint(d.Day, d.Snapshot.Followers, d.Snapshot.Views, d.Snapshot.Likes))],
+            [.. s.TopPosts.Select(ToRow)],
+            new TargetRefreshState(s.Target.LastRefresh.ToResponse(), s.Target.LastRefreshedAt, s.FreeRefreshAvailable));
+    }
+
+    private static AnalyticsPostRow ToRow(TrackedPost row)
+    {
+        var (p, target, link) = (row.Snapshot, row.Target, row.Link);
+        return new AnalyticsPostRow(row.Id, row.Id, p.TargetId, p.PlatformPostId, link?.GenviralPostId, link?.ExternalId, p.PublishedAt, p.Caption, p.Permalink,
+            p.ThumbnailUrl, p.DurationSeconds, new PostMetrics(p.Views, p.Likes, p.Comments, p.Shares, p.Saves), p.EngagementRate, p.Platform.ToWire(),
+            "@" + target.NormalizedIdentifier, target.DisplayName ?? target.Identifier, target.AvatarUrl);
+    }
+
+    private static Kpi ToResponse(this KpiChange k) => new(k.Value, k.Previous, k.Delta);
+
+    private static string? Day(DateOnly? day) => day is { } d ? AnalyticsKeys.Day(d) : null;
 }

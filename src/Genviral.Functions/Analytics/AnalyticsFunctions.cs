@@ -85,20 +85,11 @@ internal sealed class AnalyticsFunctions(
             return queryError;
         }
 
-        var target = await store.GetTargetAsync(caller.Scope, id, cancellationToken);
-        if (target is null)
-        {
-            return TargetNotFound();
-        }
-
-        var window = query!.Window;
-        var firstDay = window.Start ?? DateOnly.FromDateTime(target.CreatedAt.UtcDateTime);
-        var snapshotsTask = store.GetSnapshotsAsync(caller.Scope, id, AnalyticsKeys.Day(firstDay), AnalyticsKeys.Day(window.End), cancellationToken);
-        var postsTask = store.GetPostsAsync(caller.Scope, id, window.Start is { } s ? AnalyticsWindow.At(s) : DateTimeOffset.UnixEpoch,
-            AnalyticsWindow.At(window.End.AddDays(1)), cancellationToken);
         var today = AnalyticsKeys.Day(now);
-        var summary = AnalyticsSummaries.ForTarget(target, await snapshotsTask, await postsTask, today);
-        return TypedResults.Ok(ApiJson.Envelope("Analytics target retrieved", target.ToResponse(caller.Scope, today, summary)));
+        var summary = await summaries.SummarizeTargetAsync(caller.Scope, id, query!.Filter.Window, today, cancellationToken);
+        return summary is null
+            ? TargetNotFound()
+            : TypedResults.Ok(ApiJson.Envelope("Analytics target retrieved", summary.Target.ToResponse(caller.Scope, today, summary.ToResponse())));
     }
 
     [Function(nameof(UpdateAnalyticsTarget))]
@@ -213,8 +204,8 @@ internal sealed class AnalyticsFunctions(
             return error;
         }
 
-        var (_, posts) = await summaries.LoadAsync(caller.Scope, query!, withPrevious: true, cancellationToken);
-        return TypedResults.Ok(ApiJson.Envelope("Analytics summary retrieved", AnalyticsSummaries.Summarize(query!.Window, posts)));
+        var summary = await summaries.SummarizeAsync(caller.Scope, query!.Filter, cancellationToken);
+        return TypedResults.Ok(ApiJson.Envelope("Analytics summary retrieved", summary.ToResponse()));
     }
 
     [Function(nameof(ListAnalyticsPosts))]
@@ -232,8 +223,8 @@ internal sealed class AnalyticsFunctions(
             return error;
         }
 
-        var (targets, posts) = await summaries.LoadAsync(caller.Scope, query!, withPrevious: false, cancellationToken);
-        return TypedResults.Ok(ApiJson.Envelope("Analytics posts retrieved", await summaries.PageAsync(caller.Scope, query!, targets, posts, cancellationToken)));
+        var page = await summaries.ListPostsAsync(caller.Scope, query!.Filter, query.Paging, cancellationToken);
+        return TypedResults.Ok(ApiJson.Envelope("Analytics posts retrieved", page.ToResponse()));
     }
 
     private static ApiError TargetNotFound() => new(StatusCodes.Status404NotFound, ErrorCodes.TargetNotFound, "Analytics target not found");

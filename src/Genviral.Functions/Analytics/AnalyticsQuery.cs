@@ -1,39 +1,15 @@
 using System.Globalization;
 using Genviral.Core.Accounts;
+using Genviral.Core.Analytics;
 using Genviral.Functions.Api;
 
 namespace Genviral.Functions.Analytics;
-
-internal enum PostSort
-{
-    PublishedAt,
-    Views,
-    Likes,
-    Comments,
-    Shares,
-}
-
-/// <summary>
-/// The days a summary covers, inclusive, and the period of equal length before it. <see cref="Start"/> is null for
-/// <c>range=all</c>, which has no previous period.
-/// </summary>
-internal sealed record AnalyticsWindow(DateOnly? Start, DateOnly End)
-{
-    public int? Days => Start is { } s ? End.DayNumber - s.DayNumber + 1 : null;
-
-    public DateOnly? PreviousStart => Start is { } s ? s.AddDays(-Days!.Value) : null;
-
-    public DateOnly? PreviousEnd => Start?.AddDays(-1);
-
-    public static DateTimeOffset At(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-}
 
 /// <summary>
 /// The query of the analytics summary endpoints, checked: any bad value is 400 invalid_query_parameter naming the
 /// parameter. Both spellings of a parameter are accepted (sortBy/sort_by, platforms/platform, accounts/account_ids).
 /// </summary>
-internal sealed record AnalyticsQuery(
-    AnalyticsWindow Window, IReadOnlySet<Platform>? Platforms, IReadOnlySet<string>? TargetIds, PostSort SortBy, bool Descending, int Limit, int Offset)
+internal sealed record AnalyticsQuery(SummaryFilter Filter, SummaryPaging Paging)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
@@ -124,7 +100,7 @@ internal sealed record AnalyticsQuery(
             return Bad("offset", $"must be an integer from 0 to {MaxOffset}");
         }
 
-        return (new AnalyticsQuery(window!, platforms, targetIds, sort, orderText != "asc", limit, offset), null);
+        return (new AnalyticsQuery(new SummaryFilter(window!, platforms, targetIds), new SummaryPaging(sort, orderText != "asc", limit, offset)), null);
     }
 
     private static (AnalyticsWindow?, ApiError?) ParseWindow(IQueryCollection query, DateOnly today)

@@ -5,13 +5,12 @@ namespace Genviral.Functions.Analytics;
 
 internal static class AnalyticsRegistration
 {
-    /// <summary>The stats connectors (typed HttpClients over the configured base URLs), and the summary reader.</summary>
+    /// <summary>The stats connectors: typed HttpClients over the configured base URLs.</summary>
     public static IServiceCollection AddAnalytics(this IServiceCollection services)
     {
         AddConnector<TikTokStatsConnector>(services);
         AddConnector<InstagramStatsConnector>(services);
         AddConnector<YouTubeStatsConnector>(services);
-        services.AddSingleton<AnalyticsSummaries>();
         return services;
     }
 
