@@ -101,8 +101,7 @@ internal sealed class AnalyticsSummaries(AnalyticsStore store, PlatformPostMap p
 
         var firstDay = window.Start ?? DateOnly.FromDateTime(target.CreatedAt.UtcDateTime);
         var snapshotsTask = store.GetSnapshotsAsync(scope, targetId, AnalyticsKeys.Day(firstDay), AnalyticsKeys.Day(window.End), cancellationToken);
-        var postsTask = store.GetPostsAsync(scope, targetId, window.Start is { } s ? AnalyticsWindow.At(s) : DateTimeOffset.UnixEpoch,
-            AnalyticsWindow.At(window.End.AddDays(1)), cancellationToken);
+        var postsTask = GetPostsAsync(scope, targetId, window, withPrevious: false, cancellationToken);
         return ForTarget(target, await snapshotsTask, await postsTask, today);
     }
 
@@ -151,11 +150,15 @@ internal sealed class AnalyticsSummaries(AnalyticsStore store, PlatformPostMap p
         var targets = (await store.ListTargetsAsync(scope, cancellationToken))
             .Where(t => (filter.Platforms is null || filter.Platforms.Contains(t.Platform)) && (filter.TargetIds is null || filter.TargetIds.Contains(t.Id)))
             .ToList();
-        var window = filter.Window;
-        var from = (withPrevious ? window.PreviousStart : window.Start) is { } d ? AnalyticsWindow.At(d) : DateTimeOffset.UnixEpoch;
-        var to = AnalyticsWindow.At(window.End.AddDays(1));
-        var posts = await Task.WhenAll(targets.Select(t => store.GetPostsAsync(scope, t.Id, from, to, cancellationToken)));
+        var posts = await Task.WhenAll(targets.Select(t => GetPostsAsync(scope, t.Id, filter.Window, withPrevious, cancellationToken)));
         return (targets, [.. posts.SelectMany(p => p)]);
+    }
+
+    /// <summary>The target's posts published in the window (and in the previous period, when asked); range=all reads from the start.</summary>
+    private Task<IReadOnlyList<PostSnapshot>> GetPostsAsync(Scope scope, string targetId, AnalyticsWindow window, bool withPrevious, CancellationToken cancellationToken)
+    {
+        var from = (withPrevious ? window.PreviousStart : window.Start) is { } d ? AnalyticsWindow.At(d) : DateTimeOffset.UnixEpoch;
+        return store.GetPostsAsync(scope, targetId, from, AnalyticsWindow.At(window.End.AddDays(1)), cancellationToken);
     }
 
     private static decimal Rate(IReadOnlyList<PostSnapshot> posts) =>
