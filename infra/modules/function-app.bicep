@@ -321,10 +321,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Platforms__YouTube__HostedAccessToken'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/youtube-hosted-access-token/)'
         }
-        // Analytics stats: Instagram business discovery lives on the Facebook Graph host, not the publishing one.
+        // Analytics stats: Instagram business discovery lives on the Facebook Graph host, not the publishing one. The app
+        // adds the Graph API version (InstagramOptions.GraphVersion) to both.
         {
           name: 'Platforms__Instagram__DiscoveryBaseUrl'
-          value: 'https://graph.facebook.com/v21.0/'
+          value: 'https://graph.facebook.com'
         }
         {
           name: 'Platforms__Instagram__BusinessAccountId'

@@ -23,11 +23,11 @@ public sealed partial class PostDispatcher(
     PostSchedule index,
     PostStore posts,
     AccountStore accounts,
+    AccountCredentials credentials,
     IEnumerable<IPlatformPublisher> publishers,
     MediaSigner media,
     PlatformPostMap platformPosts,
     IOptions<PublishingOptions> options,
-    IOptions<PlatformsOptions> platforms,
     TimeProvider time,
     ILogger<PostDispatcher> logger)
 {
@@ -202,45 +202,26 @@ public sealed partial class PostDispatcher(
             return PublishOutcome.Permanent($"The account is {account.Status.ToWire()}");
         }
 
-        PlatformCredentials? credentials = null;
-        string token;
-        var userId = account.Username;
-        if (account.Type == AccountType.Byo)
+        var (token, missing) = await credentials.GetAsync(scope, account, cancellationToken);
+        if (token is null)
         {
-            credentials = await accounts.GetCredentialsAsync(scope, account.Id, cancellationToken);
-            if (credentials is null)
-            {
-                return PublishOutcome.Permanent("The account has no stored platform credentials");
-            }
-
-            token = credentials.AccessToken;
-            userId = credentials.PlatformUserId ?? userId;
-        }
-        else if (HostedToken(account.Platform) is { Length: > 0 } hosted)
-        {
-            token = hosted;
-        }
-        else
-        {
-            return PublishOutcome.Permanent($"Publishing to hosted {account.Platform.ToWire()} accounts is not configured");
+            return PublishOutcome.Permanent(missing!);
         }
 
         var urls = await media.UrlsAsync(post, cancellationToken);
         var videoBlob = post.Media.Type == MediaType.Video && post.MediaState.Blobs is { Count: > 0 } blobs ? blobs[0] : null;
-        var request = new PublishRequest(post.Caption, post.Media with { Urls = urls }, token, userId, account.Username, state.Publishing?.PlatformJobId, videoBlob);
+        var request = new PublishRequest(post.Caption, post.Media with { Urls = urls }, token.AccessToken, token.PlatformUserId, account.Username, state.Publishing?.PlatformJobId, videoBlob);
         try
         {
             var outcome = await publisher.PublishAsync(request, cancellationToken);
-            if (outcome.Kind == PublishOutcomeKind.Unauthorized && credentials is not null)
+            if (outcome.Kind == PublishOutcomeKind.Unauthorized && token.Stored is not null)
             {
                 // Once: a refreshed token that is refused as well means the account's authorization is gone.
-                var refreshed = await publisher.RefreshAsync(credentials, cancellationToken);
-                if (refreshed is null)
+                if (await credentials.RefreshAsync(scope, account.Id, token, publisher, cancellationToken) is not { } refreshed)
                 {
                     return PublishOutcome.Permanent($"Credentials revoked or expired and the token refresh was refused: {outcome.Message}");
                 }
 
-                await accounts.UpdateCredentialsAsync(scope, account.Id, refreshed, cancellationToken);
                 outcome = await publisher.PublishAsync(request with { AccessToken = refreshed.AccessToken }, cancellationToken);
             }
 
@@ -255,13 +236,6 @@ public sealed partial class PostDispatcher(
             return PublishOutcome.Transient($"{account.Platform.ToWire()} did not answer in time");
         }
     }
-
-    private string? HostedToken(Platform platform) => platform switch
-    {
-        Platform.Tiktok => platforms.Value.TikTok.HostedAccessToken,
-        Platform.Instagram => platforms.Value.Instagram.HostedAccessToken,
-        _ => platforms.Value.YouTube.HostedAccessToken,
-    };
 
     /// <summary>Writes one attempt's result, if this dispatcher still holds the claim, and re-derives the post status with it.</summary>
     private async Task RecordAsync(
