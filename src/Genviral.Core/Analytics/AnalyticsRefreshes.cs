@@ -115,7 +115,7 @@ public sealed partial class AnalyticsRefreshes(
     /// <summary>Handles one analytics-refresh message. Throws to have it retried; never throws on its last attempt for a platform failure.</summary>
     public async Task RunAsync(AnalyticsWorkMessage message, bool isLastAttempt, CancellationToken cancellationToken)
     {
-        if (!AnalyticsKeys.TryParseScope(message.Scope, out var scope))
+        if (!Scope.TryParsePartitionKey(message.Scope, out var scope))
         {
             LogDropped(logger, message.Scope, message.TargetId);
             return;

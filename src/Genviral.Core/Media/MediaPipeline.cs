@@ -32,7 +32,7 @@ public sealed partial class MediaPipeline(PostStore posts, MediaRehoster rehoste
     /// </param>
     public async Task<MediaOutcome> ProcessAsync(MediaWorkMessage message, bool isLastAttempt, CancellationToken cancellationToken)
     {
-        if (ParseScope(message.Scope) is not { } scope)
+        if (!Scope.TryParsePartitionKey(message.Scope, out var scope))
         {
             LogDropped(logger, message.PostId, "unknown scope");
             return MediaOutcome.Dropped;
@@ -141,12 +141,6 @@ public sealed partial class MediaPipeline(PostStore posts, MediaRehoster rehoste
     private static Uri ToUri(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri)
         ? uri
         : throw new MediaFailureException(MediaFailureReason.Unreachable, "the media URL is not an absolute URL");
-
-    /// <summary>The scope whose <see cref="Scope.PartitionKey"/> the message names.</summary>
-    private static Scope? ParseScope(string partitionKey) =>
-        partitionKey.StartsWith("ws_", StringComparison.Ordinal) && partitionKey.Length > 3 ? Scope.Workspace(partitionKey[3..])
-        : partitionKey.StartsWith("user_", StringComparison.Ordinal) && partitionKey.Length > 5 ? Scope.Personal(partitionKey[5..])
-        : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media work for post {PostId} dropped: {Why}")]
     private static partial void LogDropped(ILogger logger, string postId, string why);
