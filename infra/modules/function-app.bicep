@@ -177,6 +177,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Storage__CreateResources'
           value: 'false'
         }
+        {
+          // Retries of a read-change-write that lost its ETag race, before the request answers 409 (README: Configuration).
+          name: 'Storage__ConflictRetries'
+          value: '10'
+        }
         // Queue rules the app reads (the functions' last-attempt rule, and standalone mode's consumers); must equal
         // host.json extensions.queues (checked by a test).
         {

@@ -26,6 +26,7 @@ public static class CoreRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AccessCache>();
         builder.Services.AddSingleton<StorageClients>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().Conflicts);
         builder.Services.AddSingleton<TenantStore>();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<AccountCredentials>();

@@ -14,6 +14,7 @@ public sealed class PostServiceTests : IAsyncLifetime
     private readonly Scope _scope = Scope.Workspace(Guid.NewGuid().ToString());
     private readonly RacingClock _clock = new();
     private PostStore _posts = null!;
+    private int _retries;
     private PostService _service = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -22,22 +23,23 @@ public sealed class PostServiceTests : IAsyncLifetime
     {
         StorageClients storage = await TestStorage.CreateAsync(_prefix);
         _posts = new PostStore(storage);
+        _retries = storage.Conflicts.Retries;
         var validation = new PostValidation(new AccountStore(storage, TimeProvider.System), TimeProvider.System);
-        _service = new PostService(_posts, new PostSchedule(storage), new MediaWork(storage), validation, _clock);
+        _service = new PostService(_posts, new PostSchedule(storage), new MediaWork(storage), validation, storage.Conflicts, _clock);
     }
 
     public async ValueTask DisposeAsync() => await TestStorage.DeleteAsync(_prefix);
 
     [Fact]
-    public async Task UpdateAsync_PostKeepsChangingWithoutIfMatch_IsContendedAfterThreeRetries()
+    public async Task UpdateAsync_PostKeepsChangingWithoutIfMatch_ThrowsWriteConflictAfterTheConfiguredRetries()
     {
         var id = await CreateAsync();
         _clock.RivalWins(int.MaxValue, () => TouchAsync(id));
 
-        var result = await _service.UpdateAsync(_scope, id, Caption("mine"), null, Ct);
+        var error = await Assert.ThrowsAsync<WriteConflictException>(() => _service.UpdateAsync(_scope, id, Caption("mine"), null, Ct));
 
-        Assert.Equal(UpdateOutcome.Contended, result.Outcome);
-        Assert.Equal(4, _clock.Stamps);
+        Assert.Equal(_retries + 1, error.Attempts);
+        Assert.Equal(_retries + 1, _clock.Stamps);
         Assert.Equal("Hello", (await _posts.GetAsync(_scope, id, Ct))!.Post.Caption);
     }
 
