@@ -6,6 +6,7 @@ using Genviral.Core.Analytics;
 using Genviral.Core.Posts;
 using Genviral.Core.Storage;
 using Genviral.Functions.Tests.Infrastructure;
+using Genviral.Functions.Tests.Posts;
 using Genviral.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -34,28 +35,24 @@ public sealed class ContendedApiFactory : ApiFactory
 /// What each endpoint answers when other writers keep winning (Storage:ConflictRetries exhausted): 409 with its
 /// documented error code, or the post reported in a bulk answer; never a 500, and nothing changed.
 /// </summary>
-public sealed class WriteConflictTests(ContendedApiFactory factory) : IClassFixture<ContendedApiFactory>, IDisposable
+public sealed class WriteConflictTests(ContendedApiFactory factory) : PostsTestBase(factory), IClassFixture<ContendedApiFactory>, IDisposable
 {
     private const string Api = "/api/partner/v1";
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private PostStore Posts => factory.Services.GetRequiredService<PostStore>();
+    private AnalyticsStore Analytics => factory.Services.GetRequiredService<AnalyticsStore>();
 
     public void Dispose() => factory.Rival.Rival = null;
 
     [Fact]
     public async Task CreatePost_CountersKeepChanging_Is409CreateFailedAndWritesNoPost()
     {
-        var (tenant, client) = await TenantAsync();
-        var account = await factory.AddAccountAsync(tenant);
+        var (tenant, client, account) = await TenantWithAccountAsync();
         factory.Rival.Touches(StorageNames.PostsTable, tenant.Scope.PartitionKey, [.. Enumerable.Range(0, PostKeys.CounterShards).Select(PostKeys.Counter)]);
 
-        using var response = await client.PostAsync(Api + "/posts", JsonContent.Create(VideoPost(account.Id)), Ct);
+        using var response = await PostJsonAsync(client, Api + "/posts", VideoPost(account.Id));
 
         await EnvelopeAssert.ErrorAsync(response, HttpStatusCode.Conflict, "create_failed");
-        factory.Rival.Rival = null;
-        Assert.Empty((await Posts.ListAsync(tenant.Scope, null, null, null, null, 0, 10, Ct)).Posts);
+        Assert.Empty((await Store.ListAsync(tenant.Scope, null, null, null, null, 0, 10, Ct)).Posts);
     }
 
     [Fact]
@@ -64,11 +61,11 @@ public sealed class WriteConflictTests(ContendedApiFactory factory) : IClassFixt
         var (tenant, client, id) = await PostAsync();
         factory.Rival.Touches(StorageNames.PostsTable, tenant.Scope.PartitionKey, PostKeys.Post(id));
 
-        using var response = await client.PatchAsync($"{Api}/posts/{id}", JsonContent.Create(new { caption = "changed" }), Ct);
+        using var response = await PatchJsonAsync(client, id, new JsonObject { ["caption"] = "changed" });
 
         await EnvelopeAssert.ErrorAsync(response, HttpStatusCode.Conflict, "update_failed");
         Assert.Equal(3, factory.Rival.Wins);
-        Assert.Equal("Hello", (await Posts.GetAsync(tenant.Scope, id, Ct))!.Post.Caption);
+        Assert.Equal("Hello world", (await Store.GetAsync(tenant.Scope, id, Ct))!.Post.Caption);
     }
 
     [Fact]
@@ -77,28 +74,28 @@ public sealed class WriteConflictTests(ContendedApiFactory factory) : IClassFixt
         var (tenant, client, id) = await PostAsync();
         factory.Rival.Touches(StorageNames.PostsTable, tenant.Scope.PartitionKey, PostKeys.Post(id));
 
-        using var response = await client.PostAsync(Api + "/posts/delete", JsonContent.Create(new { postIds = new[] { id } }), Ct);
+        using var response = await PostJsonAsync(client, Api + "/posts/delete", new JsonObject { ["postIds"] = new JsonArray(id) });
 
         var data = await EnvelopeAssert.SuccessAsync(response, HttpStatusCode.OK, "Posts deleted");
         Assert.Equal(0, data.GetProperty("deletedIds").GetArrayLength());
         Assert.Equal("Post is changing; try again", data.GetProperty("errors").GetProperty(id).GetString());
-        Assert.NotNull(await Posts.GetAsync(tenant.Scope, id, Ct));
+        Assert.NotNull(await Store.GetAsync(tenant.Scope, id, Ct));
     }
 
     [Fact]
     public async Task RetryPosts_PostKeepsChanging_ReportsItFailedAndKeepsIt()
     {
         var (tenant, client, id) = await PostAsync();
-        var stored = (await Posts.GetAsync(tenant.Scope, id, Ct))!;
-        await Posts.UpdateAsync(tenant.Scope, stored, stored.Post.WithMediaFailed("media_unreachable: gone"), Ct);
+        var stored = (await Store.GetAsync(tenant.Scope, id, Ct))!;
+        await Store.UpdateAsync(tenant.Scope, stored, stored.Post.WithMediaFailed("media_unreachable: gone"), Ct);
         factory.Rival.Touches(StorageNames.PostsTable, tenant.Scope.PartitionKey, PostKeys.Post(id));
 
-        using var response = await client.PostAsync(Api + "/posts/retry", JsonContent.Create(new { post_ids = new[] { id } }), Ct);
+        using var response = await PostJsonAsync(client, Api + "/posts/retry", new JsonObject { ["post_ids"] = new JsonArray(id) });
 
         var data = await EnvelopeAssert.SuccessAsync(response, HttpStatusCode.OK, "Posts queued for retry");
         Assert.Equal(0, data.GetProperty("retried").GetInt32());
         Assert.Equal("Post is changing; try again", data.GetProperty("errors").GetProperty(id).GetString());
-        Assert.Equal(PostStatus.Failed, (await Posts.GetAsync(tenant.Scope, id, Ct))!.Post.Status);
+        Assert.Equal(PostStatus.Failed, (await Store.GetAsync(tenant.Scope, id, Ct))!.Post.Status);
     }
 
     [Fact]
@@ -161,35 +158,18 @@ public sealed class WriteConflictTests(ContendedApiFactory factory) : IClassFixt
         Assert.True(operation.GetProperty("responses").TryGetProperty("409", out _));
     }
 
-    private AnalyticsStore Analytics => factory.Services.GetRequiredService<AnalyticsStore>();
-
-    private async Task<(Tenant Tenant, HttpClient Client)> TenantAsync()
-    {
-        var tenant = await factory.CreateTenantAsync();
-        return (tenant, factory.CreateClient(tenant.Token));
-    }
-
     private async Task<(Tenant Tenant, HttpClient Client, string Id)> PostAsync()
     {
-        var (tenant, client) = await TenantAsync();
-        var account = await factory.AddAccountAsync(tenant);
-        using var response = await client.PostAsync(Api + "/posts", JsonContent.Create(VideoPost(account.Id)), Ct);
-        var data = await EnvelopeAssert.SuccessAsync(response, HttpStatusCode.Created, "Post created");
-        return (tenant, client, data.GetProperty("id").GetString()!);
+        var (tenant, client, account) = await TenantWithAccountAsync();
+        return (tenant, client, await CreateAsync(client, VideoPost(account.Id)));
     }
 
     private async Task<(Tenant Tenant, HttpClient Client, string Id)> TargetAsync()
     {
-        var (tenant, client) = await TenantAsync();
+        var tenant = await factory.CreateTenantAsync();
+        var client = factory.CreateClient(tenant.Token);
         using var response = await client.PostAsync(Api + "/analytics/targets", JsonContent.Create(new { platform = "tiktok", identifier = "@brand" }), Ct);
         var data = await EnvelopeAssert.SuccessAsync(response, HttpStatusCode.Created, "Analytics target created");
         return (tenant, client, data.GetProperty("target").GetProperty("id").GetString()!);
     }
-
-    private static JsonObject VideoPost(string accountId) => new()
-    {
-        ["caption"] = "Hello",
-        ["accounts"] = new JsonArray(new JsonObject { ["id"] = accountId }),
-        ["media"] = new JsonObject { ["type"] = "video", ["url"] = "https://cdn.example.com/clip.mp4" },
-    };
 }
