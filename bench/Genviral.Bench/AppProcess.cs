@@ -23,13 +23,13 @@ internal sealed class AppProcess : IDisposable
     /// <summary>Starts the app and waits until <paramref name="token"/> gets a 200 from GET /accounts.</summary>
     public static async Task<AppProcess> StartAsync(string connectionString, string token, CancellationToken cancellationToken)
     {
-        var assembly = Repo.AppAssembly;
+        var assembly = Local.AppAssembly;
         if (!File.Exists(assembly))
         {
             throw new FileNotFoundException("The app is not built; run the bench with dotnet run -c Release so it builds the app too.", assembly);
         }
 
-        var baseAddress = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
+        var baseAddress = new Uri($"http://127.0.0.1:{Local.FreePort()}");
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = baseAddress.ToString(),

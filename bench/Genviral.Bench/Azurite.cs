@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Genviral.Testing;
 
 namespace Genviral.Bench;
 
@@ -21,7 +22,7 @@ internal sealed class Azurite : IDisposable
     public static async Task<Azurite> StartAsync(CancellationToken cancellationToken)
     {
         await EnsureInstalledAsync(cancellationToken);
-        int blob = Repo.FreePort(), queue = Repo.FreePort(), table = Repo.FreePort();
+        int blob = Local.FreePort(), queue = Local.FreePort(), table = Local.FreePort();
         var process = ChildProcess.Start(
             Path.Combine(Repo.Root, ".tools", "azurite", "node_modules", ".bin", "azurite"),
             ["--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--inMemoryPersistence",

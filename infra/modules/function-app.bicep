@@ -177,6 +177,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Storage__CreateResources'
           value: 'false'
         }
+        {
+          // Retries of a read-change-write that lost its ETag race, before the request answers 409 (README: Configuration).
+          name: 'Storage__ConflictRetries'
+          value: '10'
+        }
         // Queue rules the app reads (the functions' last-attempt rule, and standalone mode's consumers); must equal
         // host.json extensions.queues (checked by a test).
         {
@@ -321,10 +326,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Platforms__YouTube__HostedAccessToken'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/youtube-hosted-access-token/)'
         }
-        // Analytics stats: Instagram business discovery lives on the Facebook Graph host, not the publishing one.
+        // Analytics stats: Instagram business discovery lives on the Facebook Graph host, not the publishing one. The app
+        // adds the Graph API version (InstagramOptions.GraphVersion) to both.
         {
           name: 'Platforms__Instagram__DiscoveryBaseUrl'
-          value: 'https://graph.facebook.com/v21.0/'
+          value: 'https://graph.facebook.com'
         }
         {
           name: 'Platforms__Instagram__BusinessAccountId'

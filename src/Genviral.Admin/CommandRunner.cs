@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Azure;
+using Genviral.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -86,6 +87,10 @@ internal sealed class CommandRunner(TextWriter stdout, TextWriter stderr, Option
         catch (OptionsValidationException e)
         {
             return output.Fail("invalid configuration: " + string.Join(" ", e.Failures));
+        }
+        catch (WriteConflictException)
+        {
+            return output.Fail("the record kept changing under other writers (Storage:ConflictRetries); nothing was changed, run the command again");
         }
         catch (RequestFailedException e)
         {

@@ -1,3 +1,5 @@
+using Genviral.Testing;
+
 namespace Genviral.Infra.Tests;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Genviral.Testing;
 
 namespace Genviral.Infra.Tests;
 

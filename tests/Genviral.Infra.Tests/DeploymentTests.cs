@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Genviral.Testing;
 
 namespace Genviral.Infra.Tests;
 

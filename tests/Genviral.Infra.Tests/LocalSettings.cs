@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Genviral.Testing;
 
 namespace Genviral.Infra.Tests;
 

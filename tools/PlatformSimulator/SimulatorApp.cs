@@ -16,6 +16,15 @@ public static class SimulatorApp
         builder.Services.AddSingleton<SimulatorState>();
 
         var app = builder.Build();
+        if (app.Configuration["PathBase"] is { Length: > 0 } pathBase)
+        {
+            // Served below a path, as a gateway in front of a platform would (a Platforms:*:BaseUrl with a path): a call
+            // that lost the path gets a 404, as it would there.
+            app.UsePathBase(pathBase);
+            app.Use((context, next) => context.Request.PathBase.HasValue ? next(context) : Results.NotFound().ExecuteAsync(context));
+            app.UseRouting();
+        }
+
         app.MapGet("/", () => Results.Ok(new { service = "genviral-platform-simulator" }));
         // Each platform area adds its own routes here, one extension method per file/folder.
         app.MapPublishing();

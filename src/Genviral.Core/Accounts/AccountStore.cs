@@ -71,24 +71,25 @@ public sealed class AccountStore(StorageClients storage, TimeProvider time)
     }
 
     /// <summary>Sets the status; returns null when the account is not in the scope.</summary>
-    public async Task<SocialAccount?> SetStatusAsync(Scope scope, string accountId, AccountStatus status, CancellationToken cancellationToken)
-    {
-        var entity = await _accounts.GetEntityOrNullAsync<SocialAccountEntity>(scope.PartitionKey, accountId, cancellationToken);
-        if (entity is null)
+    public Task<SocialAccount?> SetStatusAsync(Scope scope, string accountId, AccountStatus status, CancellationToken cancellationToken) =>
+        storage.Conflicts.RunAsync(async () =>
         {
-            return null;
-        }
+            var entity = await _accounts.GetEntityOrNullAsync<SocialAccountEntity>(scope.PartitionKey, accountId, cancellationToken);
+            if (entity is null)
+            {
+                return null;
+            }
 
-        entity.Status = status.ToWire();
-        try
-        {
-            await _accounts.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
+            entity.Status = status.ToWire();
+            try
+            {
+                await _accounts.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return null;
+            }
 
-        return entity.ToAccount();
-    }
+            return entity.ToAccount();
+        });
 }

@@ -65,24 +65,6 @@ internal static partial class AnalyticsKeys
         return new Guid(bytes, bigEndian: true).ToString();
     }
 
-    public static bool TryParseScope(string partitionKey, out Scope scope)
-    {
-        scope = default;
-        if (partitionKey.StartsWith("ws_", StringComparison.Ordinal) && partitionKey.Length > 3)
-        {
-            scope = Scope.Workspace(partitionKey[3..]);
-            return true;
-        }
-
-        if (partitionKey.StartsWith("user_", StringComparison.Ordinal) && partitionKey.Length > 5)
-        {
-            scope = Scope.Personal(partitionKey[5..]);
-            return true;
-        }
-
-        return false;
-    }
-
     /// <summary>Platform ids are kept readable in keys when they are plain; anything else is hashed.</summary>
     public static string Safe(string id) => PlainId().IsMatch(id) ? id : "h" + Hash(id);
 

@@ -30,6 +30,7 @@ public sealed partial class AnalyticsRefreshes(
     AnalyticsWork work,
     DailySnapshotIndex dailyIndex,
     StatsConnectors connectors,
+    ConflictRetry conflicts,
     TimeProvider time,
     ILogger<AnalyticsRefreshes> logger)
 {
@@ -39,83 +40,78 @@ public sealed partial class AnalyticsRefreshes(
 
     public async Task<RefreshRequestResult> RequestAsync(Scope scope, string targetId, CancellationToken cancellationToken)
     {
-        while (true)
+        var result = await conflicts.RunAsync(() => DecideAsync(scope, targetId, cancellationToken));
+        if (result.Outcome == RefreshRequestOutcome.Queued)
         {
-            var target = await store.GetTargetEntityAsync(scope, targetId, cancellationToken);
-            if (target is null)
-            {
-                return new RefreshRequestResult(RefreshRequestOutcome.NotFound);
-            }
-
-            var now = time.GetUtcNow();
-            var calls = target.Calls().Where(c => c > now - CallWindow).Order().ToList();
-            if (calls.Count >= MaxCallsPerWindow)
-            {
-                var wait = calls[0] + CallWindow - now;
-                return new RefreshRequestResult(RefreshRequestOutcome.RateLimited, RetryAfter: wait > TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1));
-            }
-
-            calls.Add(now);
-            target.SetCalls(calls);
-            if (target.ActiveRefreshId is not null)
-            {
-                // Counted towards the burst limit, but nothing else changes.
-                if (await TryReplaceAsync(target, cancellationToken))
-                {
-                    return new RefreshRequestResult(RefreshRequestOutcome.Conflict);
-                }
-
-                continue;
-            }
-
-            var day = AnalyticsKeys.Day(now);
-            var free = target.ToTarget().FreeRefreshAvailable(day);
-            var refreshId = Guid.NewGuid().ToString();
-            if (!free && !await credits.ChargeAsync(scope, refreshId, CreditsPerRefresh, cancellationToken))
-            {
-                if (await TryReplaceAsync(target, cancellationToken))
-                {
-                    return new RefreshRequestResult(RefreshRequestOutcome.InsufficientCredits);
-                }
-
-                continue;
-            }
-
-            var refresh = new AnalyticsRefresh(refreshId, targetId, RefreshStatus.Pending, free, free ? 0 : CreditsPerRefresh, now, null, null);
             try
             {
-                await CreateRefreshAsync(scope, target, refresh, free ? day : null, cancellationToken);
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 412)
-            {
-                // The target changed (another refresh won the race): give the credit back and decide again.
-                if (!free)
-                {
-                    await credits.RefundAsync(scope, refreshId, CreditsPerRefresh, cancellationToken);
-                }
-
-                continue;
-            }
-
-            try
-            {
-                await work.SendRefreshAsync(scope, targetId, refreshId, cancellationToken);
+                await work.SendRefreshAsync(scope, targetId, result.Refresh!.Id, cancellationToken);
             }
             catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
             {
                 // Without a message nothing would ever run it: fail it now rather than leave it pending.
-                await FailAsync(scope, refreshId, "Could not queue the refresh", CancellationToken.None);
+                await FailAsync(scope, result.Refresh!.Id, "Could not queue the refresh", CancellationToken.None);
                 throw;
             }
-
-            return new RefreshRequestResult(RefreshRequestOutcome.Queued, refresh);
         }
+
+        return result;
+    }
+
+    /// <summary>One pass of a refresh request over the target as read now; when the target changed meanwhile the write loses its race and the pass runs again.</summary>
+    private async Task<RefreshRequestResult> DecideAsync(Scope scope, string targetId, CancellationToken cancellationToken)
+    {
+        var target = await store.GetTargetEntityAsync(scope, targetId, cancellationToken);
+        if (target is null)
+        {
+            return new RefreshRequestResult(RefreshRequestOutcome.NotFound);
+        }
+
+        var now = time.GetUtcNow();
+        var calls = target.Calls().Where(c => c > now - CallWindow).Order().ToList();
+        if (calls.Count >= MaxCallsPerWindow)
+        {
+            var wait = calls[0] + CallWindow - now;
+            return new RefreshRequestResult(RefreshRequestOutcome.RateLimited, RetryAfter: wait > TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1));
+        }
+
+        calls.Add(now);
+        target.SetCalls(calls);
+        if (target.ActiveRefreshId is not null)
+        {
+            // Counted towards the burst limit, but nothing else changes.
+            await store.ReplaceTargetAsync(target, cancellationToken);
+            return new RefreshRequestResult(RefreshRequestOutcome.Conflict);
+        }
+
+        var day = AnalyticsKeys.Day(now);
+        var free = target.ToTarget().FreeRefreshAvailable(day);
+        var refreshId = Guid.NewGuid().ToString();
+        if (!free && !await credits.ChargeAsync(scope, refreshId, CreditsPerRefresh, cancellationToken))
+        {
+            await store.ReplaceTargetAsync(target, cancellationToken);
+            return new RefreshRequestResult(RefreshRequestOutcome.InsufficientCredits);
+        }
+
+        var refresh = new AnalyticsRefresh(refreshId, targetId, RefreshStatus.Pending, free, free ? 0 : CreditsPerRefresh, now, null, null);
+        try
+        {
+            await store.CreateRefreshAsync(scope, target, refresh, free ? day : null, cancellationToken);
+        }
+        catch (RequestFailedException e) when (!free && ConflictRetry.IsLostRace(e))
+        {
+            // The target changed (another refresh won the race): give the credit back before deciding again.
+            await credits.RefundAsync(scope, refreshId, CreditsPerRefresh, cancellationToken);
+            throw;
+        }
+
+        return new RefreshRequestResult(RefreshRequestOutcome.Queued, refresh);
     }
 
     /// <summary>Handles one analytics-refresh message. Throws to have it retried; never throws on its last attempt for a platform failure.</summary>
     public async Task RunAsync(AnalyticsWorkMessage message, bool isLastAttempt, CancellationToken cancellationToken)
     {
-        if (!AnalyticsKeys.TryParseScope(message.Scope, out var scope))
+        if (!Scope.TryParsePartitionKey(message.Scope, out var scope))
         {
             LogDropped(logger, message.Scope, message.TargetId);
             return;
@@ -146,21 +142,11 @@ public sealed partial class AnalyticsRefreshes(
         return await store.DeleteTargetAsync(scope, targetId, cancellationToken);
     }
 
-    /// <summary>Marks a refresh failed (with its reason) and refunds its credit; both happen at most once.</summary>
+    /// <summary>Marks a refresh failed (with its reason) and refunds its credit; both happen at most once, and never for a completed refresh.</summary>
     public async Task FailAsync(Scope scope, string refreshId, string error, CancellationToken cancellationToken)
     {
-        var refresh = await store.GetRefreshEntityAsync(scope, refreshId, cancellationToken);
-        if (refresh is null || refresh.RefreshStatus == RefreshStatus.Completed)
-        {
-            return;
-        }
-
-        if (refresh.RefreshStatus is RefreshStatus.Pending or RefreshStatus.Processing)
-        {
-            await FinishAsync(scope, refresh, RefreshStatus.Failed, error, null, null, cancellationToken);
-        }
-
-        if (refresh.CreditsUsed > 0)
+        var refresh = await store.FinishRefreshAsync(scope, refreshId, RefreshStatus.Failed, error, null, null, cancellationToken);
+        if (refresh is { RefreshStatus: RefreshStatus.Failed, CreditsUsed: > 0 })
         {
             await credits.RefundAsync(scope, refreshId, refresh.CreditsUsed, cancellationToken);
         }
@@ -171,10 +157,10 @@ public sealed partial class AnalyticsRefreshes(
     /// or already had its free refresh that day. Otherwise the refresh with the day's fixed id is created and the
     /// free refresh marked used in one transaction, so a redelivered message resumes that refresh instead of adding one.
     /// </summary>
-    private async Task<string?> ClaimDailyAsync(Scope scope, string targetId, string day, CancellationToken cancellationToken)
+    private Task<string?> ClaimDailyAsync(Scope scope, string targetId, string day, CancellationToken cancellationToken)
     {
         var refreshId = AnalyticsKeys.DailyRefreshId(targetId, day);
-        while (true)
+        return conflicts.RunAsync<string?>(async () =>
         {
             var target = await store.GetTargetEntityAsync(scope, targetId, cancellationToken);
             if (target is null)
@@ -198,48 +184,15 @@ public sealed partial class AnalyticsRefreshes(
             var refresh = new AnalyticsRefresh(refreshId, targetId, RefreshStatus.Pending, true, 0, time.GetUtcNow(), null, null);
             try
             {
-                await CreateRefreshAsync(scope, target, refresh, day, cancellationToken);
+                await store.CreateRefreshAsync(scope, target, refresh, day, cancellationToken);
                 return refreshId;
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 412)
-            {
-                // The target changed: look again.
             }
             catch (TableTransactionFailedException e) when (e.Status == 409)
             {
-                // This day's refresh exists and is no longer active: it ran already.
+                // This day's refresh exists and is no longer active: it ran already. (A 412, the target changed, is the retry's.)
                 return null;
             }
-        }
-    }
-
-    private async Task CreateRefreshAsync(Scope scope, TargetEntity target, AnalyticsRefresh refresh, string? freeDay, CancellationToken cancellationToken)
-    {
-        target.ActiveRefreshId = refresh.Id;
-        target.LastRefreshId = refresh.Id;
-        target.LastRefreshStatus = RefreshStatus.Pending.ToWire();
-        target.LastRefreshCompletedAt = null;
-        if (freeDay is not null)
-        {
-            target.FreeRefreshDay = freeDay;
-        }
-
-        await store.Table.SubmitSinglePartitionAsync(
-        [
-            new TableTransactionAction(TableTransactionActionType.UpdateReplace, target, target.ETag),
-            new TableTransactionAction(TableTransactionActionType.Add, new RefreshEntity
-            {
-                PartitionKey = scope.PartitionKey,
-                RowKey = AnalyticsKeys.Refresh(refresh.Id),
-                Id = refresh.Id,
-                TargetId = refresh.TargetId,
-                Status = refresh.Status.ToWire(),
-                FreeRefreshUsed = refresh.FreeRefreshUsed,
-                CreditsUsed = refresh.CreditsUsed,
-                StartedAt = refresh.StartedAt,
-            }),
-            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(scope.PartitionKey, AnalyticsKeys.RefreshOfTarget(refresh.TargetId, refresh.Id))),
-        ], cancellationToken);
+        });
     }
 
     private async Task ProcessAsync(Scope scope, string refreshId, bool isLastAttempt, CancellationToken cancellationToken)
@@ -271,8 +224,7 @@ public sealed partial class AnalyticsRefreshes(
 
         if (refresh.RefreshStatus == RefreshStatus.Pending)
         {
-            refresh.Status = RefreshStatus.Processing.ToWire();
-            await store.Table.UpdateEntityAsync(refresh, refresh.ETag, TableUpdateMode.Replace, cancellationToken);
+            await store.MarkProcessingAsync(refresh, cancellationToken);
         }
 
         ProfileStats stats;
@@ -296,79 +248,7 @@ public sealed partial class AnalyticsRefreshes(
         var posts = stats.Posts.Select(p => new PostSnapshot(target.Id, target.Platform, p.PlatformPostId, p.PublishedAt, p.Caption, p.Permalink, p.ThumbnailUrl,
             p.DurationSeconds, p.Views, p.Likes, p.Comments, p.Shares, p.Saves, now)).ToList();
         await store.SaveStatsAsync(scope, target.Id, snapshot, posts, cancellationToken);
-        var current = await store.GetRefreshEntityAsync(scope, refreshId, cancellationToken);
-        if (current is not null)
-        {
-            await FinishAsync(scope, current, RefreshStatus.Completed, null, snapshot, stats.AvatarUrl, cancellationToken);
-        }
-    }
-
-    /// <summary>Ends the refresh and releases the target in one transaction, retrying when a refresh call touched the target meanwhile.</summary>
-    private async Task FinishAsync(
-        Scope scope, RefreshEntity refresh, RefreshStatus status, string? error, AccountSnapshot? snapshot, string? avatarUrl, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        refresh.Status = status.ToWire();
-        refresh.Error = error;
-        refresh.CompletedAt = now;
-        while (true)
-        {
-            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, refresh, refresh.ETag) };
-            var target = await store.GetTargetEntityAsync(scope, refresh.TargetId, cancellationToken);
-            if (target is not null)
-            {
-                if (target.ActiveRefreshId == refresh.Id)
-                {
-                    target.ActiveRefreshId = null;
-                }
-
-                if (target.LastRefreshId == refresh.Id)
-                {
-                    target.LastRefreshStatus = status.ToWire();
-                    target.LastRefreshCompletedAt = now;
-                }
-
-                if (snapshot is not null)
-                {
-                    target.LastRefreshedAt = now;
-                    target.SnapshotFollowers = snapshot.Followers;
-                    target.SnapshotViews = snapshot.Views;
-                    target.SnapshotLikes = snapshot.Likes;
-                    target.SnapshotCapturedAt = snapshot.CapturedAt;
-                    target.AvatarUrl = avatarUrl ?? target.AvatarUrl;
-                }
-
-                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, target, target.ETag));
-            }
-
-            try
-            {
-                await store.Table.SubmitSinglePartitionAsync(actions, cancellationToken);
-                return;
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 412)
-            {
-                // If only the target moved on (a refresh call was counted), apply the change to its fresh row. If the
-                // refresh row itself changed, another delivery is finishing it: let this attempt fail and be retried.
-                if ((await store.GetRefreshEntityAsync(scope, refresh.Id, cancellationToken))?.ETag != refresh.ETag)
-                {
-                    throw;
-                }
-            }
-        }
-    }
-
-    private async Task<bool> TryReplaceAsync(TargetEntity target, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await store.Table.UpdateEntityAsync(target, target.ETag, TableUpdateMode.Replace, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return false;
-        }
+        await store.FinishRefreshAsync(scope, refreshId, RefreshStatus.Completed, null, snapshot, stats.AvatarUrl, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped analytics work for unknown scope {Scope}, target {TargetId}")]

@@ -1,3 +1,4 @@
+using Genviral.Core.Platforms;
 using Genviral.Core.Platforms.Stats;
 using Genviral.Core.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,12 +7,12 @@ namespace Genviral.Core.Analytics;
 
 public static class AnalyticsRegistration
 {
-    /// <summary>The analytics stores and services. The stats connectors need HttpClients and are registered by the app.</summary>
+    /// <summary>The analytics stores and services, and the stats connectors over platform clients (<see cref="PlatformClients"/>).</summary>
     public static IServiceCollection AddAnalyticsCore(this IServiceCollection services)
     {
-        services.AddOptions<TikTokStatsOptions>().BindConfiguration(TikTokStatsOptions.SectionName);
-        services.AddOptions<InstagramStatsOptions>().BindConfiguration(InstagramStatsOptions.SectionName);
-        services.AddOptions<YouTubeStatsOptions>().BindConfiguration(YouTubeStatsOptions.SectionName);
+        AddConnector<TikTokStatsConnector>(services);
+        AddConnector<InstagramStatsConnector>(services);
+        AddConnector<YouTubeStatsConnector>(services);
         services.AddSingleton<CreditLedger>();
         services.AddSingleton<DailySnapshotIndex>();
         services.AddSingleton<AnalyticsStore>();
@@ -22,5 +23,12 @@ public static class AnalyticsRegistration
         services.AddSingleton<FreeSnapshotCapture>();
         services.AddSingleton<AnalyticsSummaries>();
         return services;
+    }
+
+    private static void AddConnector<T>(IServiceCollection services)
+        where T : class, IStatsConnector
+    {
+        services.AddPlatformClient<T>();
+        services.AddSingleton<IStatsConnector>(sp => sp.GetRequiredService<T>());
     }
 }

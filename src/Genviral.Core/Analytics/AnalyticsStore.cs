@@ -12,8 +12,6 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
     private const int BatchSize = 100;
     private readonly TableClient _table = storage.Table(StorageNames.AnalyticsTable);
 
-    internal TableClient Table => _table;
-
     /// <summary>Trimmed, one leading @ removed, lower-cased: the identity of a handle within a platform and scope.</summary>
     public static string Normalize(string identifier) => identifier.Trim().TrimStart('@').Trim().ToLowerInvariant();
 
@@ -40,12 +38,12 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
     /// Creates the target unless (platform, normalized identifier) is already tracked in the scope. The identity row
     /// and the target go in one transaction, so of two concurrent creates exactly one succeeds and the other finds it.
     /// </summary>
-    public async Task<(AnalyticsTarget Target, bool Created)> CreateTargetAsync(
+    public Task<(AnalyticsTarget Target, bool Created)> CreateTargetAsync(
         Scope scope, Platform platform, string identifier, string? displayName, string userId, CancellationToken cancellationToken)
     {
         var normalized = Normalize(identifier);
         var identityKey = AnalyticsKeys.Identity(platform, normalized);
-        while (true)
+        return storage.Conflicts.RunAsync(async () =>
         {
             var identity = await _table.GetEntityOrNullAsync<IdentityEntity>(scope.PartitionKey, identityKey, cancellationToken);
             if (identity is not null && await GetTargetAsync(scope, identity.TargetId, cancellationToken) is { } existing)
@@ -69,20 +67,14 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
 
             // Indexed first: an index row whose target never got written is dropped by the daily capture.
             await dailyIndex.TrackAsync(scope, target.Id, AnalyticsKeys.Day(now), cancellationToken);
-            try
-            {
-                await _table.SubmitSinglePartitionAsync(
-                [
-                    new TableTransactionAction(TableTransactionActionType.Add, new IdentityEntity { PartitionKey = scope.PartitionKey, RowKey = identityKey, TargetId = target.Id }),
-                    new TableTransactionAction(TableTransactionActionType.Add, target),
-                ], cancellationToken);
-                return (target.ToTarget(), true);
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 409)
-            {
-                // A concurrent create won: read its row.
-            }
-        }
+            // A concurrent create that won makes this a 409: the retry reads its row.
+            await _table.SubmitSinglePartitionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, new IdentityEntity { PartitionKey = scope.PartitionKey, RowKey = identityKey, TargetId = target.Id }),
+                new TableTransactionAction(TableTransactionActionType.Add, target),
+            ], cancellationToken);
+            return (target.ToTarget(), true);
+        });
     }
 
     public async Task<AnalyticsTarget?> PatchTargetAsync(Scope scope, string id, TargetPatch patch, CancellationToken cancellationToken) =>
@@ -103,10 +95,9 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
             t.Favorite = patch.Favorite ?? t.Favorite;
         }, cancellationToken))?.ToTarget();
 
-    /// <summary>Applies <paramref name="change"/> to the target with optimistic concurrency, re-reading on a lost race.</summary>
-    internal async Task<TargetEntity?> UpdateTargetAsync(Scope scope, string id, Action<TargetEntity> change, CancellationToken cancellationToken)
-    {
-        while (true)
+    /// <summary>Applies <paramref name="change"/> to the target with optimistic concurrency, on the fresh row after a lost race.</summary>
+    internal Task<TargetEntity?> UpdateTargetAsync(Scope scope, string id, Action<TargetEntity> change, CancellationToken cancellationToken) =>
+        storage.Conflicts.RunAsync(async () =>
         {
             var entity = await GetTargetEntityAsync(scope, id, cancellationToken);
             if (entity is null)
@@ -121,12 +112,89 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
                 entity.ETag = response.Headers.ETag ?? entity.ETag;
                 return entity;
             }
-            catch (RequestFailedException e) when (e.Status == 412)
+            catch (RequestFailedException e) when (e.Status == 404)
             {
-                // Changed in between (a refresh finished, a call was counted): apply the change to the fresh row.
+                // Deleted since the read.
+                return null;
             }
+        });
+
+    /// <summary>Writes the target back as read and changed (a counted refresh call); a 412 when it changed meanwhile.</summary>
+    internal Task ReplaceTargetAsync(TargetEntity target, CancellationToken cancellationToken) =>
+        _table.UpdateEntityAsync(target, target.ETag, TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>
+    /// Creates <paramref name="refresh"/> and makes it the target's active and last refresh (marking the free refresh of
+    /// <paramref name="freeDay"/> used, when given) in one transaction guarded by the target's ETag: of two concurrent
+    /// requests one wins and the other loses with a 412. A 409 means a refresh with this id exists already.
+    /// </summary>
+    internal async Task CreateRefreshAsync(Scope scope, TargetEntity target, AnalyticsRefresh refresh, string? freeDay, CancellationToken cancellationToken)
+    {
+        target.ActiveRefreshId = refresh.Id;
+        target.LastRefreshId = refresh.Id;
+        target.LastRefreshStatus = RefreshStatus.Pending.ToWire();
+        target.LastRefreshCompletedAt = null;
+        if (freeDay is not null)
+        {
+            target.FreeRefreshDay = freeDay;
         }
+
+        await _table.SubmitSinglePartitionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, target, target.ETag),
+            new TableTransactionAction(TableTransactionActionType.Add, new RefreshEntity
+            {
+                PartitionKey = scope.PartitionKey,
+                RowKey = AnalyticsKeys.Refresh(refresh.Id),
+                Id = refresh.Id,
+                TargetId = refresh.TargetId,
+                Status = refresh.Status.ToWire(),
+                FreeRefreshUsed = refresh.FreeRefreshUsed,
+                CreditsUsed = refresh.CreditsUsed,
+                StartedAt = refresh.StartedAt,
+            }),
+            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(scope.PartitionKey, AnalyticsKeys.RefreshOfTarget(refresh.TargetId, refresh.Id))),
+        ], cancellationToken);
     }
+
+    /// <summary>Moves a pending refresh to processing; a 412 when another delivery of its message moved it first.</summary>
+    internal async Task MarkProcessingAsync(RefreshEntity refresh, CancellationToken cancellationToken)
+    {
+        refresh.Status = RefreshStatus.Processing.ToWire();
+        var response = await _table.UpdateEntityAsync(refresh, refresh.ETag, TableUpdateMode.Replace, cancellationToken);
+        refresh.ETag = response.Headers.ETag ?? refresh.ETag;
+    }
+
+    /// <summary>
+    /// Ends a pending or processing refresh with <paramref name="status"/> and releases its target, in one transaction
+    /// that re-reads both when either moved on (a refresh call was counted, another delivery got there first). A refresh
+    /// that has ended already is left as it is. Returns the refresh as stored afterwards, or null when it is gone.
+    /// </summary>
+    /// <param name="snapshot">The account snapshot a completed refresh took, copied onto the target row.</param>
+    internal Task<RefreshEntity?> FinishRefreshAsync(
+        Scope scope, string refreshId, RefreshStatus status, string? error, AccountSnapshot? snapshot, string? avatarUrl, CancellationToken cancellationToken) =>
+        storage.Conflicts.RunAsync(async () =>
+        {
+            var refresh = await GetRefreshEntityAsync(scope, refreshId, cancellationToken);
+            if (refresh is null || refresh.RefreshStatus is RefreshStatus.Completed or RefreshStatus.Failed)
+            {
+                return refresh;
+            }
+
+            var now = time.GetUtcNow();
+            refresh.Status = status.ToWire();
+            refresh.Error = error;
+            refresh.CompletedAt = now;
+            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, refresh, refresh.ETag) };
+            if (await GetTargetEntityAsync(scope, refresh.TargetId, cancellationToken) is { } target)
+            {
+                Release(target, refresh.Id, status, now, snapshot, avatarUrl);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, target, target.ETag));
+            }
+
+            await _table.SubmitSinglePartitionAsync(actions, cancellationToken);
+            return refresh;
+        });
 
     /// <summary>Deletes the target with its history: snapshots, post stats and refreshes. History goes first, so a crash leaves a target whose delete can be repeated.</summary>
     public async Task<bool> DeleteTargetAsync(Scope scope, string id, CancellationToken cancellationToken)
@@ -244,6 +312,31 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
         foreach (var chunk in actions.Chunk(BatchSize))
         {
             await _table.SubmitSinglePartitionAsync(chunk, cancellationToken);
+        }
+    }
+
+    /// <summary>The target's side of an ended refresh: no longer active, its outcome as the last refresh, and the snapshot it took.</summary>
+    private static void Release(TargetEntity target, string refreshId, RefreshStatus status, DateTimeOffset now, AccountSnapshot? snapshot, string? avatarUrl)
+    {
+        if (target.ActiveRefreshId == refreshId)
+        {
+            target.ActiveRefreshId = null;
+        }
+
+        if (target.LastRefreshId == refreshId)
+        {
+            target.LastRefreshStatus = status.ToWire();
+            target.LastRefreshCompletedAt = now;
+        }
+
+        if (snapshot is not null)
+        {
+            target.LastRefreshedAt = now;
+            target.SnapshotFollowers = snapshot.Followers;
+            target.SnapshotViews = snapshot.Views;
+            target.SnapshotLikes = snapshot.Likes;
+            target.SnapshotCapturedAt = snapshot.CapturedAt;
+            target.AvatarUrl = avatarUrl ?? target.AvatarUrl;
         }
     }
 }

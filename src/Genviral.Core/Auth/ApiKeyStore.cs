@@ -96,9 +96,8 @@ public sealed class ApiKeyStore(StorageClients storage, TimeProvider time, Acces
     /// Moves last_used_at forward to <paramref name="usedAt"/>; never backwards, so late or duplicate queue
     /// messages are harmless. Returns false when the key no longer exists.
     /// </summary>
-    public async Task<bool> RecordUsageAsync(string publicId, DateTimeOffset usedAt, CancellationToken cancellationToken)
-    {
-        while (true)
+    public Task<bool> RecordUsageAsync(string publicId, DateTimeOffset usedAt, CancellationToken cancellationToken) =>
+        storage.Conflicts.RunAsync(async () =>
         {
             var entity = await _keys.GetEntityOrNullAsync<ApiKeyEntity>(publicId, "", cancellationToken);
             if (entity is null)
@@ -118,12 +117,12 @@ public sealed class ApiKeyStore(StorageClients storage, TimeProvider time, Acces
                     entity.ETag, TableUpdateMode.Merge, cancellationToken);
                 return true;
             }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            catch (RequestFailedException e) when (e.Status == 404)
             {
-                // Changed (or deleted) since the read: look again; the loop ends because each pass re-reads.
+                // Deleted since the read. (Changed since the read, 412, is the retry's: it looks again.)
+                return false;
             }
-        }
-    }
+        });
 }
 
 /// <summary>A key with the hash its secret must match: what authentication keeps, never the secret itself.</summary>

@@ -1,4 +1,5 @@
 using Genviral.Core.Posts;
+using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,17 +23,16 @@ public enum MediaOutcome
 /// only), then marks the media ready or the post failed, in one ETag-guarded write. A message for a post that is
 /// gone, or for media that has since been replaced or already handled, changes nothing, so redelivery is harmless.
 /// </summary>
-public sealed partial class MediaPipeline(PostStore posts, MediaRehoster rehoster, IOptions<MediaOptions> options, ILogger<MediaPipeline> logger)
+public sealed partial class MediaPipeline(
+    PostStore posts, MediaRehoster rehoster, ConflictRetry conflicts, IOptions<MediaOptions> options, ILogger<MediaPipeline> logger)
 {
-    private const int MaxConcurrentWrites = 8;
-
     /// <param name="isLastAttempt">
     /// True when a throw now moves the message to the poison queue: a transient failure then fails the post (and is
     /// still thrown, so the poison queue keeps a record), because nothing would ever try again.
     /// </param>
     public async Task<MediaOutcome> ProcessAsync(MediaWorkMessage message, bool isLastAttempt, CancellationToken cancellationToken)
     {
-        if (ParseScope(message.Scope) is not { } scope)
+        if (!Scope.TryParsePartitionKey(message.Scope, out var scope))
         {
             LogDropped(logger, message.PostId, "unknown scope");
             return MediaOutcome.Dropped;
@@ -105,34 +105,30 @@ public sealed partial class MediaPipeline(PostStore posts, MediaRehoster rehoste
     }
 
     /// <summary>Writes the outcome unless, by the time of the write, the post no longer waits for this media.</summary>
-    private async Task<MediaOutcome> FinishAsync(
+    private Task<MediaOutcome> FinishAsync(
         Scope scope, MediaWorkMessage message, StoredPost current, string? error, IReadOnlyList<string>? blobs, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        StoredPost? read = current;
+        return conflicts.RunAsync(async () =>
         {
-            var post = current.Post;
+            // The first attempt writes over the post as read before the fetch; after a lost race (edited, published or
+            // handled by a duplicate meanwhile) the fresh post decides again.
+            var stored = read ?? await posts.GetAsync(scope, message.PostId, cancellationToken);
+            read = null;
+            if (!IsWaiting(stored, message))
+            {
+                LogDropped(logger, message.PostId, "the post changed while its media was fetched");
+                return MediaOutcome.Dropped;
+            }
+
+            var post = stored!.Post;
             var updated = error is null
                 ? post with { MediaState = post.MediaState with { Ready = true, Blobs = blobs } }
                 : post.WithMediaFailed(error);
-            try
-            {
-                await posts.UpdateAsync(scope, current, updated, cancellationToken);
-                LogFinished(logger, post.Id, error ?? "ready");
-                return error is null ? MediaOutcome.Ready : MediaOutcome.Failed;
-            }
-            catch (PostChangedException) when (attempt < MaxConcurrentWrites)
-            {
-                // Edited, published or handled by a duplicate meanwhile: decide again on the fresh post.
-                var fresh = await posts.GetAsync(scope, message.PostId, cancellationToken);
-                if (!IsWaiting(fresh, message))
-                {
-                    LogDropped(logger, message.PostId, "the post changed while its media was fetched");
-                    return MediaOutcome.Dropped;
-                }
-
-                current = fresh!;
-            }
-        }
+            await posts.UpdateAsync(scope, stored, updated, cancellationToken);
+            LogFinished(logger, post.Id, error ?? "ready");
+            return error is null ? MediaOutcome.Ready : MediaOutcome.Failed;
+        });
     }
 
     private static bool IsWaiting(StoredPost? stored, MediaWorkMessage message) =>
@@ -141,12 +137,6 @@ public sealed partial class MediaPipeline(PostStore posts, MediaRehoster rehoste
     private static Uri ToUri(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri)
         ? uri
         : throw new MediaFailureException(MediaFailureReason.Unreachable, "the media URL is not an absolute URL");
-
-    /// <summary>The scope whose <see cref="Scope.PartitionKey"/> the message names.</summary>
-    private static Scope? ParseScope(string partitionKey) =>
-        partitionKey.StartsWith("ws_", StringComparison.Ordinal) && partitionKey.Length > 3 ? Scope.Workspace(partitionKey[3..])
-        : partitionKey.StartsWith("user_", StringComparison.Ordinal) && partitionKey.Length > 5 ? Scope.Personal(partitionKey[5..])
-        : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media work for post {PostId} dropped: {Why}")]
     private static partial void LogDropped(ILogger logger, string postId, string why);

@@ -1,4 +1,5 @@
 using Genviral.Core.Accounts;
+using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 
 namespace Genviral.Core.Posts;
@@ -13,6 +14,9 @@ public enum RetryOutcome
     NotFound,
     NotRetryable,
     NothingToRetry,
+
+    /// <summary>The post kept changing under other writers; it was left as it was.</summary>
+    Contended,
 }
 
 internal enum UpdateOutcome
@@ -24,9 +28,6 @@ internal enum UpdateOutcome
     PreconditionFailed,
     NotEditable,
     Rejected,
-
-    /// <summary>Without If-Match, the post kept changing under other writers and this patch could not be applied.</summary>
-    Contended,
 }
 
 /// <param name="Post">The post as stored by the update (Updated).</param>
@@ -41,18 +42,15 @@ internal sealed record BlockedPost(string Id, PostStatus Status);
 internal sealed record DeleteResult(IReadOnlyList<string> Deleted, IReadOnlyList<BlockedPost> Blocked, IReadOnlyList<string> Skipped, IReadOnlyList<string> Contended);
 
 /// <summary>
-/// Post changes that span the posts partition, the due-time index and the media queue. The writes outside the
-/// partition happen first and are harmless on their own (their consumers re-check the post), so a crash between
-/// two writes never leaves a post that the publisher or the media pipeline cannot see.
+/// Post changes that span the posts partition, the due-time index and the media queue, and the one owner of their
+/// order: the writes outside the partition happen first and are harmless on their own (their consumers re-check the
+/// post), a stale due entry goes last, so a crash between two writes never leaves a post that the publisher or the
+/// media pipeline cannot see. A change that loses its race to another writer is decided again on the fresh post
+/// (<see cref="ConflictRetry"/>).
 /// </summary>
-internal sealed class PostService(PostStore posts, PostSchedule schedule, MediaWork media, PostValidation validation, TimeProvider time)
+internal sealed class PostService(
+    PostStore posts, PostSchedule schedule, MediaWork media, PostValidation validation, ConflictRetry conflicts, TimeProvider time)
 {
-    private const int MaxConcurrentAttempts = 8;
-
-    // A delete or an unconditional patch that loses a race decides again on the fresh post this many times, then gives up
-    // and says so, rather than looping for as long as another writer keeps winning.
-    private const int MaxChangedRetries = 3;
-
     public async Task<CreateResult> CreateAsync(Scope scope, PostContent content, string? externalId, IdempotencyClaim? claim, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -68,56 +66,60 @@ internal sealed class PostService(PostStore posts, PostSchedule schedule, MediaW
             content.PrePublishStatus,
             [.. content.Accounts.Select(a => new AccountState(a.AccountId, a.Platform, a.Type, content.PrePublishStatus))],
             NewMedia(content.Accounts));
-        return await posts.CreateAsync(scope, post, claim, () => PrepareAsync(scope, post, mediaChanged: true, cancellationToken), cancellationToken);
+        var pending = await posts.BeginCreateAsync(scope, post, claim, cancellationToken);
+        if (pending.Existing is { } existing)
+        {
+            return existing;
+        }
+
+        await PrepareAsync(scope, post, mediaChanged: true, cancellationToken);
+        return await posts.CreateAsync(pending, cancellationToken);
     }
 
     /// <summary>
     /// Patches the post with <paramref name="request"/>: reads it, checks <paramref name="ifMatch"/>, that it is editable
     /// and the content rules, then writes. Without If-Match a change that wins the race is kept: the patch is checked and
-    /// written again on top of it.
+    /// written again on top of it; with If-Match the caller named the version to change, so a lost race is PreconditionFailed.
     /// </summary>
     /// <param name="ifMatch">The caller's If-Match ETag; null or empty for none, * for any version.</param>
-    public async Task<UpdateResult> UpdateAsync(Scope scope, string postId, PostRequest request, string? ifMatch, CancellationToken cancellationToken)
+    /// <exception cref="WriteConflictException">Without If-Match, other writers kept winning.</exception>
+    public Task<UpdateResult> UpdateAsync(Scope scope, string postId, PostRequest request, string? ifMatch, CancellationToken cancellationToken)
     {
         var conditional = !string.IsNullOrEmpty(ifMatch);
-        for (var attempt = 0; ; attempt++)
+        return conflicts.RunAsync(async () =>
         {
             var current = await posts.GetAsync(scope, postId, cancellationToken);
             if (current is null)
             {
-                return new(UpdateOutcome.NotFound);
+                return new UpdateResult(UpdateOutcome.NotFound);
             }
 
             if (conditional && ifMatch != "*" && ifMatch != current.ETag.ToString())
             {
-                return new(UpdateOutcome.PreconditionFailed);
+                return new UpdateResult(UpdateOutcome.PreconditionFailed);
             }
 
             if (!PostStatusRules.CanEdit(current.Post.Status))
             {
                 var status = current.Post.Status.ToWire();
-                return new(UpdateOutcome.NotEditable, Rejection: new(PostRejectionKind.ValidationFailed, $"A {status} post cannot be edited", [new("status", $"Post is {status}")]));
+                return new UpdateResult(UpdateOutcome.NotEditable, Rejection: new(PostRejectionKind.ValidationFailed, $"A {status} post cannot be edited", [new("status", $"Post is {status}")]));
             }
 
             var (content, rejection) = await validation.CheckAsync(scope, request, current.Post, cancellationToken);
             if (rejection is not null)
             {
-                return new(UpdateOutcome.Rejected, Rejection: rejection);
+                return new UpdateResult(UpdateOutcome.Rejected, Rejection: rejection);
             }
 
             try
             {
-                return new(UpdateOutcome.Updated, await UpdateAsync(scope, current, content!, cancellationToken));
+                return new UpdateResult(UpdateOutcome.Updated, await UpdateAsync(scope, current, content!, cancellationToken));
             }
-            catch (PostChangedException) when (!conditional && attempt < MaxChangedRetries)
+            catch (PostChangedException) when (conditional)
             {
-                // Another change won the race; apply this one on top of it rather than losing either.
+                return new UpdateResult(UpdateOutcome.PreconditionFailed);
             }
-            catch (PostChangedException)
-            {
-                return new(conditional ? UpdateOutcome.PreconditionFailed : UpdateOutcome.Contended);
-            }
-        }
+        });
     }
 
     /// <summary>
@@ -153,7 +155,7 @@ internal sealed class PostService(PostStore posts, PostSchedule schedule, MediaW
         return stored;
     }
 
-    /// <summary>Deletes each post that is not posted or partial, one after the other.</summary>
+    /// <summary>Deletes each post that is not posted or partial, one after the other; a post that keeps changing is reported, not deleted.</summary>
     public async Task<DeleteResult> DeleteManyAsync(Scope scope, IReadOnlyList<string> postIds, CancellationToken cancellationToken)
     {
         var deleted = new List<string>();
@@ -162,36 +164,30 @@ internal sealed class PostService(PostStore posts, PostSchedule schedule, MediaW
         var contended = new List<string>();
         foreach (var id in postIds)
         {
-            for (var attempt = 0; ; attempt++)
+            try
             {
-                var current = await posts.GetAsync(scope, id, cancellationToken);
-                if (current is null)
+                // Decided again on the fresh post after a lost race: its status may have moved (a publish finished).
+                await conflicts.RunAsync(async () =>
                 {
-                    skipped.Add(id);
-                    break;
-                }
-
-                if (!PostStatusRules.CanDelete(current.Post.Status))
-                {
-                    blocked.Add(new(id, current.Post.Status));
-                    break;
-                }
-
-                try
-                {
-                    await DeleteAsync(scope, current, cancellationToken);
-                    deleted.Add(id);
-                    break;
-                }
-                catch (PostChangedException) when (attempt < MaxChangedRetries)
-                {
-                    // Its status may have moved (a publish finished): decide again.
-                }
-                catch (PostChangedException)
-                {
-                    contended.Add(id);
-                    break;
-                }
+                    var current = await posts.GetAsync(scope, id, cancellationToken);
+                    if (current is null)
+                    {
+                        skipped.Add(id);
+                    }
+                    else if (!PostStatusRules.CanDelete(current.Post.Status))
+                    {
+                        blocked.Add(new(id, current.Post.Status));
+                    }
+                    else
+                    {
+                        await DeleteAsync(scope, current, cancellationToken);
+                        deleted.Add(id);
+                    }
+                });
+            }
+            catch (WriteConflictException)
+            {
+                contended.Add(id);
             }
         }
 
@@ -209,49 +205,52 @@ internal sealed class PostService(PostStore posts, PostSchedule schedule, MediaW
     /// <summary>Puts a failed or partial post's failed states (or only those of <paramref name="accountIds"/>) back into dispatch.</summary>
     public async Task<RetryOutcome> RetryAsync(Scope scope, string postId, IReadOnlyCollection<string>? accountIds, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            var current = await posts.GetAsync(scope, postId, cancellationToken);
-            if (current is null)
-            {
-                return RetryOutcome.NotFound;
-            }
-
-            var old = current.Post;
-            if (!PostStatusRules.CanRetry(old.Status))
-            {
-                return RetryOutcome.NotRetryable;
-            }
-
-            var states = old.States.Select(s => s.Status == PostStatus.Failed && (accountIds is null || accountIds.Contains(s.AccountId, StringComparer.OrdinalIgnoreCase))
-                ? s with { Status = PostStatus.Retry, ErrorMessage = null, Attempts = 0, Publishing = null }
-                : s).ToList();
-            if (!states.Any(s => s.Status == PostStatus.Retry))
-            {
-                return RetryOutcome.NothingToRetry;
-            }
-
-            // Due at once: a retried post is published on the dispatcher's next tick. Media that failed is fetched again.
-            var retryMedia = old.MediaState.Failed;
-            var updated = old with
-            {
-                States = states,
-                ScheduledAt = null,
-                UpdatedAt = time.GetUtcNow(),
-                MediaState = retryMedia ? new MediaState(NewMediaVersion(), Ready: false, old.MediaState.NeedsRehost) : old.MediaState,
-            };
-            try
-            {
-                await PrepareAsync(scope, updated, mediaChanged: retryMedia, cancellationToken);
-                await posts.UpdateAsync(scope, current, updated, cancellationToken);
-                await RemoveStaleScheduleAsync(scope, old, updated, cancellationToken);
-                return RetryOutcome.Retried;
-            }
-            catch (PostChangedException) when (attempt < MaxConcurrentAttempts)
-            {
-                // Changed under us (a publish result, a patch): decide again on the fresh post.
-            }
+            // Changed under us (a publish result, a patch): decided again on the fresh post.
+            return await conflicts.RunAsync(() => TryRetryAsync(scope, postId, accountIds, cancellationToken));
         }
+        catch (WriteConflictException)
+        {
+            return RetryOutcome.Contended;
+        }
+    }
+
+    private async Task<RetryOutcome> TryRetryAsync(Scope scope, string postId, IReadOnlyCollection<string>? accountIds, CancellationToken cancellationToken)
+    {
+        var current = await posts.GetAsync(scope, postId, cancellationToken);
+        if (current is null)
+        {
+            return RetryOutcome.NotFound;
+        }
+
+        var old = current.Post;
+        if (!PostStatusRules.CanRetry(old.Status))
+        {
+            return RetryOutcome.NotRetryable;
+        }
+
+        var states = old.States.Select(s => s.Status == PostStatus.Failed && (accountIds is null || accountIds.Contains(s.AccountId, StringComparer.OrdinalIgnoreCase))
+            ? s with { Status = PostStatus.Retry, ErrorMessage = null, Attempts = 0, Publishing = null }
+            : s).ToList();
+        if (!states.Any(s => s.Status == PostStatus.Retry))
+        {
+            return RetryOutcome.NothingToRetry;
+        }
+
+        // Due at once: a retried post is published on the dispatcher's next tick. Media that failed is fetched again.
+        var retryMedia = old.MediaState.Failed;
+        var updated = old with
+        {
+            States = states,
+            ScheduledAt = null,
+            UpdatedAt = time.GetUtcNow(),
+            MediaState = retryMedia ? new MediaState(NewMediaVersion(), Ready: false, old.MediaState.NeedsRehost) : old.MediaState,
+        };
+        await PrepareAsync(scope, updated, mediaChanged: retryMedia, cancellationToken);
+        await posts.UpdateAsync(scope, current, updated, cancellationToken);
+        await RemoveStaleScheduleAsync(scope, old, updated, cancellationToken);
+        return RetryOutcome.Retried;
     }
 
     private async Task PrepareAsync(Scope scope, Post post, bool mediaChanged, CancellationToken cancellationToken)

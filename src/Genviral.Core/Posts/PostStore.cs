@@ -34,7 +34,7 @@ public sealed record PostSummary(IReadOnlyDictionary<PostStatus, long> ByStatus)
 }
 
 /// <summary>Thrown when the post changed since it was read (its ETag no longer matches).</summary>
-public sealed class PostChangedException : Exception
+public sealed class PostChangedException : ChangedSinceReadException
 {
     public PostChangedException()
         : base("The post changed since it was read.")
@@ -53,13 +53,44 @@ public sealed class PostChangedException : Exception
 }
 
 /// <summary>
+/// A create whose idempotency claim has been looked up: <see cref="Existing"/> is the answer when the claim already
+/// names a post (a replay, or a conflict); otherwise the caller makes its writes outside the partition and then
+/// commits with <see cref="PostStore.CreateAsync(PendingCreate, CancellationToken)"/>.
+/// </summary>
+public sealed class PendingCreate
+{
+    internal PendingCreate(Scope scope, Post post, IdempotencyClaim? claim)
+    {
+        Scope = scope;
+        Post = post;
+        Claim = claim;
+        ClaimRow = claim is null ? null : claim.IsExternalId ? PostKeys.ExternalId(claim.Key) : PostKeys.Idempotency(claim.Key);
+    }
+
+    public CreateResult? Existing { get; internal set; }
+
+    internal Scope Scope { get; }
+
+    internal Post Post { get; }
+
+    internal IdempotencyClaim? Claim { get; }
+
+    internal string? ClaimRow { get; }
+
+    /// <summary>What the lookup read, for the first commit attempt; later attempts read again.</summary>
+    internal CreateReads? Reads { get; set; }
+}
+
+/// <summary>The rows a create transaction is built on: the claim row as it stands and an ETag-guarded counter change.</summary>
+internal sealed record CreateReads(TableEntity? Claim, TableTransactionAction Counter);
+
+/// <summary>
 /// Posts of one scope in one partition: the post row, two index copies (by creation time, by status and creation
 /// time), sharded status counters and idempotency rows, always changed together in one entity-group transaction,
 /// so a list page or a summary costs the same however many posts the scope has.
 /// </summary>
 public sealed class PostStore(StorageClients storage)
 {
-    private const int MaxAttempts = 8;
     private readonly TableClient _table = storage.Table(StorageNames.PostsTable);
 
     public async Task<StoredPost?> GetAsync(Scope scope, string postId, CancellationToken cancellationToken)
@@ -74,61 +105,65 @@ public sealed class PostStore(StorageClients storage)
     }
 
     /// <summary>
-    /// Creates the post unless its idempotency claim already names one. <paramref name="beforeWrite"/> runs once,
-    /// just before the first write and only when no live claim exists, for the crash-safe writes outside the partition.
+    /// The first half of a create: reads the post's idempotency claim, and a counter shard in the same round trip.
+    /// Nothing is written yet.
     /// </summary>
-    public async Task<CreateResult> CreateAsync(Scope scope, Post post, IdempotencyClaim? claim, Func<Task> beforeWrite, CancellationToken cancellationToken)
+    public async Task<PendingCreate> BeginCreateAsync(Scope scope, Post post, IdempotencyClaim? claim, CancellationToken cancellationToken)
     {
-        var pk = scope.PartitionKey;
-        var prepared = false;
-        var claimRow = claim is null ? null : claim.IsExternalId ? PostKeys.ExternalId(claim.Key) : PostKeys.Idempotency(claim.Key);
-        for (var attempt = 0; ; attempt++)
+        var pending = new PendingCreate(scope, post, claim);
+        var reads = await ReadForCreateAsync(pending, cancellationToken);
+        if (IsLive(reads.Claim, post))
         {
+            pending.Existing = await ResolveClaimAsync(scope, reads.Claim!, claim!, cancellationToken);
+        }
+        else
+        {
+            pending.Reads = reads;
+        }
+
+        return pending;
+    }
+
+    /// <summary>
+    /// Writes the post of <paramref name="pending"/> with its claim, index rows and counter in one transaction. When a
+    /// concurrent create took the claim meanwhile, the answer is that post (Duplicate) or Conflict.
+    /// </summary>
+    public Task<CreateResult> CreateAsync(PendingCreate pending, CancellationToken cancellationToken)
+    {
+        if (pending.Existing is not null)
+        {
+            throw new InvalidOperationException("The claim already names a post; there is nothing to create.");
+        }
+
+        var (scope, post, claimRow) = (pending.Scope, pending.Post, pending.ClaimRow);
+        var pk = scope.PartitionKey;
+        return storage.Conflicts.RunAsync(async () =>
+        {
+            var reads = pending.Reads ?? await ReadForCreateAsync(pending, cancellationToken);
+            pending.Reads = null;
+            if (IsLive(reads.Claim, post))
+            {
+                return await ResolveClaimAsync(scope, reads.Claim!, pending.Claim!, cancellationToken);
+            }
+
             var actions = new List<TableTransactionAction>();
-            TableEntity? expiredClaim = null;
             if (claimRow is not null)
             {
-                var existing = await _table.GetEntityOrNullAsync<TableEntity>(pk, claimRow, cancellationToken);
-                if (existing is not null)
-                {
-                    if (existing.GetDateTimeOffset("ExpiresAt") is not { } expires || expires > post.CreatedAt)
-                    {
-                        return await ResolveClaimAsync(scope, existing, claim!, cancellationToken);
-                    }
-
-                    expiredClaim = existing;
-                }
-
-                var claimEntity = new TableEntity(pk, claimRow) { ["PostId"] = post.Id, ["Fingerprint"] = claim!.Fingerprint, ["ExpiresAt"] = claim.ExpiresAt };
-                actions.Add(expiredClaim is null
+                var claim = pending.Claim!;
+                var claimEntity = new TableEntity(pk, claimRow) { ["PostId"] = post.Id, ["Fingerprint"] = claim.Fingerprint, ["ExpiresAt"] = claim.ExpiresAt };
+                actions.Add(reads.Claim is null
                     ? new TableTransactionAction(TableTransactionActionType.Add, claimEntity)
-                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, claimEntity, expiredClaim.ETag));
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, claimEntity, reads.Claim.ETag));
             }
 
             actions.AddRange(NewPostRows(pk, post, claimRow).Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
-            var counter = CounterActionAsync(pk, add: post.Status, remove: null, cancellationToken);
-            if (!prepared)
-            {
-                // The writes outside the partition overlap the counter read: one round trip instead of two, and both
-                // still finish before the transaction.
-                await Task.WhenAll(counter, beforeWrite());
-                prepared = true;
-            }
-
-            actions.Add(await counter);
-
-            try
-            {
-                var response = await _table.SubmitSinglePartitionAsync(actions, cancellationToken);
-                var postIndex = claimRow is null ? 0 : 1;
-                return new CreateResult(CreateOutcome.Created, new StoredPost(post, response[postIndex].Headers.ETag ?? default, claimRow));
-            }
-            catch (TableTransactionFailedException e) when (attempt < MaxAttempts && e.Status is 409 or 412)
-            {
-                // Another writer won a race: for the claim row, the next pass resolves it as a replay or a conflict;
-                // for the counter shard, the next pass reads its new value.
-            }
-        }
+            actions.Add(reads.Counter);
+            // Another writer that took the claim row or moved the counter shard makes this a 409 or 412: the retry reads
+            // them again, and resolves the claim as a replay or a conflict.
+            var response = await _table.SubmitSinglePartitionAsync(actions, cancellationToken);
+            var postIndex = claimRow is null ? 0 : 1;
+            return new CreateResult(CreateOutcome.Created, new StoredPost(post, response[postIndex].Headers.ETag ?? default, claimRow));
+        });
     }
 
     /// <summary>Writes <paramref name="updated"/> over <paramref name="current"/>, moving its index rows and counters with it.</summary>
@@ -137,7 +172,7 @@ public sealed class PostStore(StorageClients storage)
     {
         var pk = scope.PartitionKey;
         var old = current.Post;
-        for (var attempt = 0; ; attempt++)
+        var stored = await storage.Conflicts.RunAsync<StoredPost?>(async () =>
         {
             var postEntity = PostEntity.ToEntity(pk, PostKeys.Post(updated.Id), updated);
             postEntity["ClaimRowKey"] = current.ClaimRowKey;
@@ -162,15 +197,14 @@ public sealed class PostStore(StorageClients storage)
                 var response = await _table.SubmitSinglePartitionAsync(actions, cancellationToken);
                 return new StoredPost(updated, response[0].Headers.ETag ?? default, current.ClaimRowKey);
             }
-            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && e.Status is 412 or 404)
+            catch (TableTransactionFailedException e) when (PostRowChanged(e))
             {
-                throw new PostChangedException("The post changed since it was read.", e);
+                // Not a race a retry here can win: the caller reads the post again and decides again. Any other lost
+                // race is the counter shard's; the post's own ETag still holds, so the retry reads a fresh shard.
+                return null;
             }
-            catch (TableTransactionFailedException e) when (attempt < MaxAttempts && e.Status is 409 or 412)
-            {
-                // The counter shard moved under us; the post's own ETag still holds, so try again with a fresh shard.
-            }
-        }
+        });
+        return stored ?? throw new PostChangedException();
     }
 
     /// <summary>Removes the post, its index rows, its counter contribution and its idempotency row, all at once.</summary>
@@ -179,7 +213,7 @@ public sealed class PostStore(StorageClients storage)
     {
         var pk = scope.PartitionKey;
         var post = current.Post;
-        for (var attempt = 0; ; attempt++)
+        var deleted = await storage.Conflicts.RunAsync(async () =>
         {
             var actions = new List<TableTransactionAction>
             {
@@ -198,16 +232,17 @@ public sealed class PostStore(StorageClients storage)
             try
             {
                 await _table.SubmitSinglePartitionAsync(actions, cancellationToken);
-                return;
+                return true;
             }
-            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && e.Status is 412 or 404)
+            catch (TableTransactionFailedException e) when (PostRowChanged(e))
             {
-                throw new PostChangedException("The post changed since it was read.", e);
+                // As in UpdateAsync; any other lost race is the counter shard's or the claim row's, read again by the retry.
+                return false;
             }
-            catch (TableTransactionFailedException e) when (attempt < MaxAttempts && e.Status is 409 or 412)
-            {
-                // Counter shard or claim row moved: read them again.
-            }
+        });
+        if (!deleted)
+        {
+            throw new PostChangedException();
         }
     }
 
@@ -278,6 +313,21 @@ public sealed class PostStore(StorageClients storage)
         }
 
         return entity;
+    }
+
+    /// <summary>The transaction failed on its first action, the post row: it changed or went since it was read.</summary>
+    private static bool PostRowChanged(TableTransactionFailedException e) => e.FailedTransactionActionIndex == 0 && e.Status is 412 or 404;
+
+    /// <summary>A claim row that still names a post: one without an expiry (an external id), or an Idempotency-Key not yet expired.</summary>
+    private static bool IsLive(TableEntity? claim, Post post) =>
+        claim is not null && (claim.GetDateTimeOffset("ExpiresAt") is not { } expires || expires > post.CreatedAt);
+
+    private async Task<CreateReads> ReadForCreateAsync(PendingCreate pending, CancellationToken cancellationToken)
+    {
+        var pk = pending.Scope.PartitionKey;
+        var claim = pending.ClaimRow is null ? Task.FromResult<TableEntity?>(null) : _table.GetEntityOrNullAsync<TableEntity>(pk, pending.ClaimRow, cancellationToken);
+        var counter = CounterActionAsync(pk, add: pending.Post.Status, remove: null, cancellationToken);
+        return new CreateReads(await claim, await counter);
     }
 
     private async Task<CreateResult> ResolveClaimAsync(Scope scope, TableEntity claimRow, IdempotencyClaim claim, CancellationToken cancellationToken)

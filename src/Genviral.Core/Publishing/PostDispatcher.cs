@@ -3,6 +3,7 @@ using Genviral.Core.Analytics;
 using Genviral.Core.Media;
 using Genviral.Core.Platforms.Publishing;
 using Genviral.Core.Posts;
+using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,11 +24,12 @@ public sealed partial class PostDispatcher(
     PostSchedule index,
     PostStore posts,
     AccountStore accounts,
+    AccountCredentials credentials,
     IEnumerable<IPlatformPublisher> publishers,
     MediaSigner media,
     PlatformPostMap platformPosts,
+    ConflictRetry conflicts,
     IOptions<PublishingOptions> options,
-    IOptions<PlatformsOptions> platforms,
     TimeProvider time,
     ILogger<PostDispatcher> logger)
 {
@@ -35,8 +37,6 @@ public sealed partial class PostDispatcher(
     internal const int MaxEntriesPerTick = 2000;
 
     private const int MaxConcurrency = 8;
-    // Results of up to ten accounts of one post can be written at the same moment; each pass lets at least one through.
-    private const int MaxConflictPasses = 16;
 
     public async Task<DispatchResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -66,84 +66,75 @@ public sealed partial class PostDispatcher(
     /// <summary>Handles one index entry; returns the number of platform attempts made.</summary>
     private async Task<int> DispatchAsync(DueEntry entry, CancellationToken cancellationToken)
     {
-        for (var pass = 0; ; pass++)
+        // Another dispatcher that claimed first, or an edit, makes the claim lose its race: decided again on the fresh row.
+        if (await conflicts.RunAsync(() => ClaimAsync(entry, cancellationToken)) is not { } claim)
         {
-            var stored = await posts.GetAsync(entry.Scope, entry.PostId, cancellationToken);
-            var now = time.GetUtcNow();
-            var next = stored is null ? null : NextWork(stored.Post, now);
-            if (next is null)
-            {
-                // Deleted, or nothing left to publish (posted, failed, a draft): the entry is stale.
-                await index.RemoveAsync(entry.Bucket, entry.Scope, entry.PostId, cancellationToken);
-                return 0;
-            }
-
-            if (next > now)
-            {
-                // Rescheduled, waiting for a retry, or claimed by a live dispatcher: look again then.
-                await MoveAsync(entry, next.Value, cancellationToken);
-                return 0;
-            }
-
-            var post = stored!.Post;
-            if (!post.MediaState.Ready)
-            {
-                if (now - post.UpdatedAt < options.Value.MediaGiveUpAfter)
-                {
-                    await MoveAsync(entry, now + options.Value.MediaWaitDelay, cancellationToken);
-                    return 0;
-                }
-
-                try
-                {
-                    await posts.UpdateAsync(entry.Scope, stored, post.WithMediaFailed(
-                        $"media_unreachable: the media was not processed within {options.Value.MediaGiveUpAfter}; edit or retry the post to fetch it again"),
-                        cancellationToken);
-                }
-                catch (PostChangedException) when (pass < MaxConflictPasses)
-                {
-                    continue;
-                }
-
-                await index.RemoveAsync(entry.Bucket, entry.Scope, entry.PostId, cancellationToken);
-                return 0;
-            }
-
-            var claimId = Guid.NewGuid().ToString("N");
-            var claimedUntil = now + options.Value.ClaimTimeout;
-            var due = post.States.Where(s => IsDue(post, s, now)).Select(s => s.AccountId).ToHashSet(StringComparer.Ordinal);
-            var claimed = post with
-            {
-                States = [.. post.States.Select(s => due.Contains(s.AccountId)
-                    ? s with { Publishing = (s.Publishing ?? new PublishProgress(null, null, null, null)) with { ClaimId = claimId, ClaimedUntil = claimedUntil } }
-                    : s)],
-            };
-
-            // The entry that recovers the claim if this process dies goes in first.
-            await index.AddAsync(entry.Scope, post.Id, claimedUntil, cancellationToken);
-            try
-            {
-                stored = await posts.UpdateAsync(entry.Scope, stored, claimed, cancellationToken);
-            }
-            catch (PostChangedException) when (pass < MaxConflictPasses)
-            {
-                // Another dispatcher claimed first, or the post was edited: decide again on the fresh row.
-                continue;
-            }
-
-            // The accounts of one post are published side by side: one claim covers them all, so the whole post must
-            // finish within one ClaimTimeout, and each attempt is bounded by its own timeouts.
-            var claimedPost = stored.Post;
-            await Task.WhenAll(claimedPost.States.Where(s => due.Contains(s.AccountId)).Select(async state =>
-            {
-                var attemptedAt = time.GetUtcNow();
-                var outcome = await AttemptAsync(entry.Scope, claimedPost, state, cancellationToken);
-                await RecordAsync(entry.Scope, post.Id, state.AccountId, claimId, attemptedAt, outcome, cancellationToken);
-            }));
-
-            await SettleAsync(entry, claimedUntil, cancellationToken);
-            return due.Count;
+            return 0;
         }
+
+        // The accounts of one post are published side by side: one claim covers them all, so the whole post must
+        // finish within one ClaimTimeout, and each attempt is bounded by its own timeouts.
+        await Task.WhenAll(claim.Post.States.Where(s => claim.Due.Contains(s.AccountId)).Select(async state =>
+        {
+            var attemptedAt = time.GetUtcNow();
+            var outcome = await AttemptAsync(entry.Scope, claim.Post, state, cancellationToken);
+            await RecordAsync(entry.Scope, claim.Post.Id, state.AccountId, claim.Id, attemptedAt, outcome, cancellationToken);
+        }));
+
+        await SettleAsync(entry, claim.Until, cancellationToken);
+        return claim.Due.Count;
+    }
+
+    /// <summary>Claims the post's due account states, or tidies the entry and returns null when nothing is due now.</summary>
+    private async Task<Claim?> ClaimAsync(DueEntry entry, CancellationToken cancellationToken)
+    {
+        var stored = await posts.GetAsync(entry.Scope, entry.PostId, cancellationToken);
+        var now = time.GetUtcNow();
+        var next = stored is null ? null : NextWork(stored.Post, now);
+        if (next is null)
+        {
+            // Deleted, or nothing left to publish (posted, failed, a draft): the entry is stale.
+            await index.RemoveAsync(entry.Bucket, entry.Scope, entry.PostId, cancellationToken);
+            return null;
+        }
+
+        if (next > now)
+        {
+            // Rescheduled, waiting for a retry, or claimed by a live dispatcher: look again then.
+            await MoveAsync(entry, next.Value, cancellationToken);
+            return null;
+        }
+
+        var post = stored!.Post;
+        if (!post.MediaState.Ready)
+        {
+            if (now - post.UpdatedAt < options.Value.MediaGiveUpAfter)
+            {
+                await MoveAsync(entry, now + options.Value.MediaWaitDelay, cancellationToken);
+                return null;
+            }
+
+            await posts.UpdateAsync(entry.Scope, stored, post.WithMediaFailed(
+                $"media_unreachable: the media was not processed within {options.Value.MediaGiveUpAfter}; edit or retry the post to fetch it again"),
+                cancellationToken);
+            await index.RemoveAsync(entry.Bucket, entry.Scope, entry.PostId, cancellationToken);
+            return null;
+        }
+
+        var claimId = Guid.NewGuid().ToString("N");
+        var claimedUntil = now + options.Value.ClaimTimeout;
+        var due = post.States.Where(s => IsDue(post, s, now)).Select(s => s.AccountId).ToHashSet(StringComparer.Ordinal);
+        var claimed = post with
+        {
+            States = [.. post.States.Select(s => due.Contains(s.AccountId)
+                ? s with { Publishing = (s.Publishing ?? new PublishProgress(null, null, null, null)) with { ClaimId = claimId, ClaimedUntil = claimedUntil } }
+                : s)],
+        };
+
+        // The entry that recovers the claim if this process dies goes in first.
+        await index.AddAsync(entry.Scope, post.Id, claimedUntil, cancellationToken);
+        stored = await posts.UpdateAsync(entry.Scope, stored, claimed, cancellationToken);
+        return new Claim(stored.Post, claimId, claimedUntil, due);
     }
 
     /// <summary>Leaves exactly the index entry the post needs now (none, or one at its next work) after a dispatch.</summary>
@@ -202,45 +193,26 @@ public sealed partial class PostDispatcher(
             return PublishOutcome.Permanent($"The account is {account.Status.ToWire()}");
         }
 
-        PlatformCredentials? credentials = null;
-        string token;
-        var userId = account.Username;
-        if (account.Type == AccountType.Byo)
+        var (token, missing) = await credentials.GetAsync(scope, account, cancellationToken);
+        if (token is null)
         {
-            credentials = await accounts.GetCredentialsAsync(scope, account.Id, cancellationToken);
-            if (credentials is null)
-            {
-                return PublishOutcome.Permanent("The account has no stored platform credentials");
-            }
-
-            token = credentials.AccessToken;
-            userId = credentials.PlatformUserId ?? userId;
-        }
-        else if (HostedToken(account.Platform) is { Length: > 0 } hosted)
-        {
-            token = hosted;
-        }
-        else
-        {
-            return PublishOutcome.Permanent($"Publishing to hosted {account.Platform.ToWire()} accounts is not configured");
+            return PublishOutcome.Permanent(missing!);
         }
 
         var urls = await media.UrlsAsync(post, cancellationToken);
         var videoBlob = post.Media.Type == MediaType.Video && post.MediaState.Blobs is { Count: > 0 } blobs ? blobs[0] : null;
-        var request = new PublishRequest(post.Caption, post.Media with { Urls = urls }, token, userId, account.Username, state.Publishing?.PlatformJobId, videoBlob);
+        var request = new PublishRequest(post.Caption, post.Media with { Urls = urls }, token.AccessToken, token.PlatformUserId, account.Username, state.Publishing?.PlatformJobId, videoBlob);
         try
         {
             var outcome = await publisher.PublishAsync(request, cancellationToken);
-            if (outcome.Kind == PublishOutcomeKind.Unauthorized && credentials is not null)
+            if (outcome.Kind == PublishOutcomeKind.Unauthorized && token.Stored is not null)
             {
                 // Once: a refreshed token that is refused as well means the account's authorization is gone.
-                var refreshed = await publisher.RefreshAsync(credentials, cancellationToken);
-                if (refreshed is null)
+                if (await credentials.RefreshAsync(scope, account.Id, token, publisher, cancellationToken) is not { } refreshed)
                 {
                     return PublishOutcome.Permanent($"Credentials revoked or expired and the token refresh was refused: {outcome.Message}");
                 }
 
-                await accounts.UpdateCredentialsAsync(scope, account.Id, refreshed, cancellationToken);
                 outcome = await publisher.PublishAsync(request with { AccessToken = refreshed.AccessToken }, cancellationToken);
             }
 
@@ -256,18 +228,13 @@ public sealed partial class PostDispatcher(
         }
     }
 
-    private string? HostedToken(Platform platform) => platform switch
-    {
-        Platform.Tiktok => platforms.Value.TikTok.HostedAccessToken,
-        Platform.Instagram => platforms.Value.Instagram.HostedAccessToken,
-        _ => platforms.Value.YouTube.HostedAccessToken,
-    };
-
-    /// <summary>Writes one attempt's result, if this dispatcher still holds the claim, and re-derives the post status with it.</summary>
-    private async Task RecordAsync(
-        Scope scope, string postId, string accountId, string claimId, DateTimeOffset attemptedAt, PublishOutcome outcome, CancellationToken cancellationToken)
-    {
-        for (var pass = 0; ; pass++)
+    /// <summary>
+    /// Writes one attempt's result, if this dispatcher still holds the claim, and re-derives the post status with it. The
+    /// results of a post's accounts land at the same moment: each one that loses the race is applied to the fresh row.
+    /// </summary>
+    private Task RecordAsync(
+        Scope scope, string postId, string accountId, string claimId, DateTimeOffset attemptedAt, PublishOutcome outcome, CancellationToken cancellationToken) =>
+        conflicts.RunAsync(async () =>
         {
             var stored = await posts.GetAsync(scope, postId, cancellationToken);
             var state = stored?.Post.States.FirstOrDefault(s => s.AccountId == accountId);
@@ -292,18 +259,9 @@ public sealed partial class PostDispatcher(
             }
 
             var post = stored.Post with { States = [.. stored.Post.States.Select(s => s.AccountId == accountId ? updated : s)] };
-            try
-            {
-                await posts.UpdateAsync(scope, stored, post, cancellationToken);
-                LogResult(logger, scope.PartitionKey, postId, accountId, updated.Status, outcome.Message);
-                return;
-            }
-            catch (PostChangedException) when (pass < MaxConflictPasses)
-            {
-                // Another state of the same post was recorded at the same moment: apply ours to the fresh row.
-            }
-        }
-    }
+            await posts.UpdateAsync(scope, stored, post, cancellationToken);
+            LogResult(logger, scope.PartitionKey, postId, accountId, updated.Status, outcome.Message);
+        });
 
     private AccountState Apply(AccountState state, DateTimeOffset attemptedAt, PublishOutcome outcome)
     {
@@ -336,6 +294,9 @@ public sealed partial class PostDispatcher(
         var ticks = Math.Min(o.RetryMaxDelay.Ticks, o.RetryBaseDelay.Ticks * (1L << Math.Min(attempts - 1, 30)));
         return TimeSpan.FromTicks((ticks / 2) + (long)(Random.Shared.NextDouble() * (ticks / 2)));
     }
+
+    /// <summary>A post whose <see cref="Due"/> account states this dispatcher holds until <see cref="Until"/>.</summary>
+    private sealed record Claim(Post Post, string Id, DateTimeOffset Until, IReadOnlySet<string> Due);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching post {PostId} of {Scope} failed; the next tick tries again")]
     private static partial void LogEntryFailed(ILogger logger, Exception exception, string scope, string postId);

@@ -32,7 +32,7 @@ public sealed class PublishingOptions
     /// </summary>
     public TimeSpan MediaGiveUpAfter { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Timeout of one platform API call.</summary>
+    /// <summary>Timeout of one platform API call, by a publishing or an analytics connector alike (<see cref="Platforms.PlatformClients"/>).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Timeout of one media transfer (the YouTube upload streams the whole video).</summary>

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -16,17 +17,29 @@ public sealed class StorageClients
     private readonly string _prefix;
 
     public StorageClients(IOptions<StorageOptions> options)
+        : this(options.Value, null)
     {
-        var o = options.Value;
+    }
+
+    /// <param name="tablePolicy">One more step in every table request's pipeline: the tests put a rival writer there.</param>
+    internal StorageClients(StorageOptions o, HttpPipelinePolicy? tablePolicy)
+    {
         _prefix = o.Prefix;
+        Conflicts = new ConflictRetry(o.ConflictRetries);
         // Base64 because the Functions queue trigger decodes base64 by default (host.json messageEncoding).
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var tableOptions = new TableClientOptions();
+        if (tablePolicy is not null)
+        {
+            tableOptions.AddPolicy(tablePolicy, HttpPipelinePosition.PerCall);
+        }
+
         if (o.UsesServiceUris)
         {
             TokenCredential credential = string.IsNullOrWhiteSpace(o.ClientId)
                 ? new DefaultAzureCredential()
                 : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ClientId));
-            Tables = new TableServiceClient(o.TableServiceUri, credential);
+            Tables = new TableServiceClient(o.TableServiceUri, credential, tableOptions);
             Blobs = new BlobServiceClient(o.BlobServiceUri, credential);
             Queues = new QueueServiceClient(o.QueueServiceUri, credential, queueOptions);
         }
@@ -40,7 +53,7 @@ public sealed class StorageClients
         {
             // Nothing configured means a developer machine: Azurite on its standard ports.
             var connectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? StorageOptions.LocalDevelopment : o.ConnectionString;
-            Tables = new TableServiceClient(connectionString);
+            Tables = new TableServiceClient(connectionString, tableOptions);
             Blobs = new BlobServiceClient(connectionString);
             Queues = new QueueServiceClient(connectionString, queueOptions);
         }
@@ -51,6 +64,9 @@ public sealed class StorageClients
     public BlobServiceClient Blobs { get; }
 
     public QueueServiceClient Queues { get; }
+
+    /// <summary>The retry rule of every optimistic write to these tables, with the configured bound.</summary>
+    public ConflictRetry Conflicts { get; }
 
     public TableClient Table(string name) => Tables.GetTableClient(_prefix + name);
 

@@ -34,6 +34,14 @@ public sealed class StorageOptions
     /// <summary>Create missing tables, queues and containers at start-up. Bicep declares them in Azure, so it is off there.</summary>
     public bool CreateResources { get; set; } = true;
 
+    /// <summary>
+    /// How often a read-change-write that lost its ETag race is tried again (<see cref="ConflictRetry"/>). Ten covers the
+    /// worst race the app makes itself: the results of a post's ten accounts written at the same moment, where each
+    /// round lets at least one through.
+    /// </summary>
+    [Range(1, 100)]
+    public int ConflictRetries { get; set; } = 10;
+
     /// <summary>Azure mode: all three service URIs are set, and they win over any connection string.</summary>
     internal bool UsesServiceUris => TableServiceUri is not null && BlobServiceUri is not null && QueueServiceUri is not null;
 }

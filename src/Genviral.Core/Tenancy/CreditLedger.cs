@@ -21,9 +21,8 @@ public sealed class CreditLedger(StorageClients storage, TimeProvider time, Acce
     public Task<bool> RefundAsync(Scope scope, string operationId, int amount, CancellationToken cancellationToken) =>
         ApplyAsync(scope, "credit|refund|" + operationId, -amount, cancellationToken);
 
-    private async Task<bool> ApplyAsync(Scope scope, string marker, int delta, CancellationToken cancellationToken)
-    {
-        while (true)
+    private Task<bool> ApplyAsync(Scope scope, string marker, int delta, CancellationToken cancellationToken) =>
+        storage.Conflicts.RunAsync(async () =>
         {
             var subscription = await _table.GetEntityOrNullAsync<SubscriptionEntity>(scope.PartitionKey, SubscriptionEntity.Row, cancellationToken);
             if (subscription is null || (delta > 0 && subscription.CreditsLimit - subscription.CreditsUsed < delta))
@@ -39,19 +38,16 @@ public sealed class CreditLedger(StorageClients storage, TimeProvider time, Acce
                     new TableTransactionAction(TableTransactionActionType.UpdateReplace, subscription, subscription.ETag),
                     new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(scope.PartitionKey, marker) { ["At"] = time.GetUtcNow() }),
                 ], cancellationToken);
-                // The subscription authentication cached in this process is stale now, as after a grant.
-                cache.Forget(AccessCache.SubscriptionEntry(scope));
-                return true;
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 412)
-            {
-                // Another charge or grant changed the pool: decide again on the fresh row.
             }
             catch (TableTransactionFailedException e) when (e.Status == 409)
             {
-                // The marker exists: this operation was charged (or refunded) already.
+                // The marker exists: this operation was charged (or refunded) already. (A 412 is another charge or grant
+                // that changed the pool: the retry decides again on the fresh row.)
                 return delta > 0;
             }
-        }
-    }
+
+            // The subscription authentication cached in this process is stale now, as after a grant.
+            cache.Forget(AccessCache.SubscriptionEntry(scope));
+            return true;
+        });
 }

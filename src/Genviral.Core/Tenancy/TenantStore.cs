@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Genviral.Core.Auth;
 using Genviral.Core.Storage;
@@ -50,31 +49,31 @@ public sealed class TenantStore(StorageClients storage, TimeProvider time, Acces
     /// Puts the owner on <paramref name="plan"/> with a new billing period starting now. Credits already
     /// granted for the period are kept: changing plan is not a way to reset usage.
     /// </summary>
-    public async Task<Subscription> SetPlanAsync(Scope scope, Plan plan, string billingInterval, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var end = billingInterval == "year" ? now.AddYears(1) : now.AddMonths(1);
-        var current = await _table.GetEntityOrNullAsync<SubscriptionEntity>(scope.PartitionKey, SubscriptionEntity.Row, cancellationToken);
-        var subscription = new Subscription(plan, SubscriptionStatus.Active, billingInterval, now, end, null, false, null,
-            current?.CreditsLimit ?? 0, current?.CreditsUsed ?? 0);
-        var entity = SubscriptionEntity.From(scope, subscription);
-        if (current is null)
+    public Task<Subscription> SetPlanAsync(Scope scope, Plan plan, string billingInterval, CancellationToken cancellationToken) =>
+        storage.Conflicts.RunAsync(async () =>
         {
-            await _table.AddEntityAsync(entity, cancellationToken);
-        }
-        else
-        {
-            await _table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken);
-        }
+            var now = time.GetUtcNow();
+            var end = billingInterval == "year" ? now.AddYears(1) : now.AddMonths(1);
+            var current = await _table.GetEntityOrNullAsync<SubscriptionEntity>(scope.PartitionKey, SubscriptionEntity.Row, cancellationToken);
+            var subscription = new Subscription(plan, SubscriptionStatus.Active, billingInterval, now, end, null, false, null,
+                current?.CreditsLimit ?? 0, current?.CreditsUsed ?? 0);
+            var entity = SubscriptionEntity.From(scope, subscription);
+            if (current is null)
+            {
+                await _table.AddEntityAsync(entity, cancellationToken);
+            }
+            else
+            {
+                await _table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
 
-        cache.Forget(AccessCache.SubscriptionEntry(scope));
-        return subscription;
-    }
+            cache.Forget(AccessCache.SubscriptionEntry(scope));
+            return subscription;
+        });
 
     /// <summary>Adds <paramref name="amount"/> credits to the current period's pool, with an ETag so a concurrent charge is never lost.</summary>
-    public async Task<Subscription?> GrantCreditsAsync(Scope scope, int amount, CancellationToken cancellationToken)
-    {
-        while (true)
+    public Task<Subscription?> GrantCreditsAsync(Scope scope, int amount, CancellationToken cancellationToken) =>
+        storage.Conflicts.RunAsync(async () =>
         {
             var current = await _table.GetEntityOrNullAsync<SubscriptionEntity>(scope.PartitionKey, SubscriptionEntity.Row, cancellationToken);
             if (current is null)
@@ -83,16 +82,8 @@ public sealed class TenantStore(StorageClients storage, TimeProvider time, Acces
             }
 
             current.CreditsLimit += amount;
-            try
-            {
-                await _table.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, cancellationToken);
-                cache.Forget(AccessCache.SubscriptionEntry(scope));
-                return current.ToSubscription();
-            }
-            catch (RequestFailedException e) when (e.Status == 412)
-            {
-                // Someone charged or granted in between: read again and re-apply on the fresh row.
-            }
-        }
-    }
+            await _table.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, cancellationToken);
+            cache.Forget(AccessCache.SubscriptionEntry(scope));
+            return current.ToSubscription();
+        });
 }

@@ -47,7 +47,7 @@ internal sealed class AnalyticsFunctions(
          "platform": "tiktok", "identifier": "@Brand", "normalized_identifier": "brand", "display_name": "Brand (main)", "last_refreshed_at": null,
          "free_refresh_available": true} } }
         """)]
-    [ProducesErrors(400, 413, 415)]
+    [ProducesErrors(400, 409, 413, 415)]
     public async Task<Results<Created<Envelope<CreateTargetResponse>>, Ok<Envelope<CreateTargetResponse>>, ApiError>> CreateAnalyticsTarget(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Targets)] HttpRequest http, CancellationToken cancellationToken)
     {
@@ -95,7 +95,7 @@ internal sealed class AnalyticsFunctions(
     [Function(nameof(UpdateAnalyticsTarget))]
     [EndpointSummary("Change displayName, refreshPolicy {freeDailyRefresh, maxPosts} or favorite")]
     [OpenApiExample(OpenApiExampleAttribute.Request, """{"displayName": "Brand", "refreshPolicy": {"freeDailyRefresh": false, "maxPosts": 50}, "favorite": true}""")]
-    [ProducesErrors(400, 404, 413, 415)]
+    [ProducesErrors(400, 404, 409, 413, 415)]
     public async Task<Results<Ok<Envelope<TargetResponse>>, ApiError>> UpdateAnalyticsTarget(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Target)] HttpRequest http, string id, CancellationToken cancellationToken)
     {
@@ -121,7 +121,7 @@ internal sealed class AnalyticsFunctions(
     [Function(nameof(DeleteAnalyticsTarget))]
     [EndpointSummary("Stop tracking a handle; its snapshots, post stats and refreshes are deleted with it")]
     [OpenApiExample(200, $$$"""{"ok": true, "code": 200, "message": "Analytics target deleted", "data": {"id": "{{{Example}}}", "deleted": true}}""")]
-    [ProducesErrors(400, 404)]
+    [ProducesErrors(400, 404, 409)]
     public async Task<Results<Ok<Envelope<DeleteTargetResponse>>, ApiError>> DeleteAnalyticsTarget(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Target)] HttpRequest request, string id, CancellationToken cancellationToken) =>
         await refreshes.DeleteTargetAsync(request.Caller().Scope, id, cancellationToken)

@@ -1,5 +1,6 @@
 using Genviral.Core.Analytics;
 using Genviral.Core.Storage;
+using Genviral.Core.Tenancy;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +30,7 @@ internal sealed partial class RunAnalyticsRefreshFunction(AnalyticsRefreshes ref
         {
             // The message is about to go to the poison queue: the refresh must not stay pending forever, and its credit goes back.
             LogGaveUp(logger, e, work.RefreshId);
-            if (AnalyticsKeys.TryParseScope(work.Scope, out var scope))
+            if (Scope.TryParsePartitionKey(work.Scope, out var scope))
             {
                 await refreshes.FailAsync(scope, work.RefreshId, "The refresh could not be completed", cancellationToken);
             }

@@ -1,4 +1,5 @@
 using Azure;
+using Genviral.Core.Storage;
 using Genviral.Functions.Auth;
 using Genviral.Functions.Hosting;
 
@@ -40,6 +41,10 @@ internal sealed partial class ApiPipeline(ApiKeyAuthenticator authenticator, ILo
                     StatusCodes.Status415UnsupportedMediaType => new ApiError(bad.StatusCode, ErrorCodes.UnsupportedMediaType, "Unsupported content type"),
                     _ => new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, "Bad request"),
                 };
+            case WriteConflictException:
+                // Other writers kept winning the ETag race (Storage:ConflictRetries); nothing was changed, and trying again is safe.
+                return new ApiError(StatusCodes.Status409Conflict, function.FaultCode ?? ErrorCodes.InternalError,
+                    "The data kept changing while this request wrote it; nothing was changed, try again");
             case RequestFailedException { Status: 429 or 503 }:
                 var unavailable = new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, "Storage is busy; retry shortly");
                 unavailable.Headers["Retry-After"] = "5";

@@ -2,7 +2,6 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using Genviral.Core;
 using Genviral.Core.Publishing;
 using Genviral.Core.Storage;
-using Genviral.Functions.Analytics;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
 using Microsoft.AspNetCore.Http.Json;
@@ -28,7 +27,6 @@ internal static class AppRegistration
         services.AddSingleton<ApiDocument>();
         services.AddSingleton<JsonBody>();
         services.AddSingleton<KeyUsageRecorder>();
-        services.AddAnalytics();
         builder.AddTelemetry();
         return builder;
     }

@@ -76,7 +76,7 @@ internal static class PostContractExtensions
         r.Deleted,
         [.. r.Blocked.Select(b => new BlockedStatus(b.Id, b.Status.ToWire()))],
         r.Skipped,
-        r.Contended.Count > 0 ? r.Contended.ToDictionary(id => id, _ => "Post is changing; try again") : null);
+        r.Contended.Count > 0 ? r.Contended.ToDictionary(id => id, _ => PostErrors.Changing) : null);
 
     /// <param name="mediaUrls">Where the media is fetched from now: our signed copies once re-hosted (<c>MediaSigner</c>).</param>
     public static PostResponse ToResponse(this Post p, IReadOnlyList<string> mediaUrls) => new(

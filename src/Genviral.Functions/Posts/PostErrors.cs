@@ -6,6 +6,9 @@ namespace Genviral.Functions.Posts;
 /// <summary>The one place where Core's refusals of a post write become envelope errors.</summary>
 internal static class PostErrors
 {
+    /// <summary>Why a bulk delete or retry left a post as it was: other writers kept changing it (Storage:ConflictRetries).</summary>
+    public const string Changing = "Post is changing; try again";
+
     public static ApiError ToApiError(this PostRejection rejection)
     {
         var (status, code) = rejection.Kind switch
@@ -25,7 +28,6 @@ internal static class PostErrors
         UpdateOutcome.NotFound => ApiError.NotFound("Post not found"),
         UpdateOutcome.PreconditionFailed => new(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed,
             "The post changed since you read it (If-Match does not match its ETag)"),
-        UpdateOutcome.Contended => new(StatusCodes.Status409Conflict, ErrorCodes.UpdateFailed, "The post kept changing while this update was applied; try again"),
         // NotEditable and Rejected carry the rule that refused the patch.
         _ => result.Rejection!.ToApiError(),
     };

@@ -272,6 +272,7 @@ internal sealed class PostFunctions(JsonBody json, PostValidation validation, Po
             {
                 RetryOutcome.NotFound => "Post not found",
                 RetryOutcome.NotRetryable => "Only failed or partial posts can be retried",
+                RetryOutcome.Contended => PostErrors.Changing,
                 _ => "No failed accounts to retry",
             };
         }

@@ -1,5 +1,4 @@
 using Genviral.Core.Analytics;
-using Genviral.Core.Tenancy;
 
 namespace Genviral.Core.Tests.Analytics;
 
@@ -54,24 +53,5 @@ public sealed class AnalyticsRulesTests
         {
             Assert.Equal(expected, key);
         }
-    }
-
-    [Theory]
-    [InlineData("ws_abc", ScopeKind.Workspace, "abc")]
-    [InlineData("user_u1", ScopeKind.Personal, "u1")]
-    public void TryParseScope_ReadsBothScopeKinds(string partition, ScopeKind kind, string id)
-    {
-        Assert.True(AnalyticsKeys.TryParseScope(partition, out var scope));
-        Assert.Equal(new Scope(kind, id), scope);
-        Assert.Equal(partition, scope.PartitionKey);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("ws_")]
-    [InlineData("tenant_x")]
-    public void TryParseScope_OtherText_IsRefused(string partition)
-    {
-        Assert.False(AnalyticsKeys.TryParseScope(partition, out _));
     }
 }

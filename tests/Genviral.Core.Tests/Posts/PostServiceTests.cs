@@ -7,37 +7,43 @@ using Genviral.Testing;
 
 namespace Genviral.Core.Tests.Posts;
 
-/// <summary>How a patch by id ends when other writers keep changing the post, against Azurite.</summary>
+/// <summary>
+/// PostService against Azurite: how a patch by id ends when other writers keep changing the post, and the order of a
+/// create's writes (the due entry and the media message before the post's transaction, and only when the idempotency
+/// claim names no post yet).
+/// </summary>
 public sealed class PostServiceTests : IAsyncLifetime
 {
     private readonly string _prefix = TestStorage.NewPrefix();
     private readonly Scope _scope = Scope.Workspace(Guid.NewGuid().ToString());
     private readonly RacingClock _clock = new();
+    private StorageClients _storage = null!;
     private PostStore _posts = null!;
+    private int _retries;
     private PostService _service = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        StorageClients storage = await TestStorage.CreateAsync(_prefix);
-        _posts = new PostStore(storage);
-        var validation = new PostValidation(new AccountStore(storage, TimeProvider.System), TimeProvider.System);
-        _service = new PostService(_posts, new PostSchedule(storage), new MediaWork(storage), validation, _clock);
+        _storage = await TestStorage.CreateAsync(_prefix);
+        _posts = new PostStore(_storage);
+        _retries = _storage.Conflicts.Retries;
+        _service = Service(_storage);
     }
 
     public async ValueTask DisposeAsync() => await TestStorage.DeleteAsync(_prefix);
 
     [Fact]
-    public async Task UpdateAsync_PostKeepsChangingWithoutIfMatch_IsContendedAfterThreeRetries()
+    public async Task UpdateAsync_PostKeepsChangingWithoutIfMatch_ThrowsWriteConflictAfterTheConfiguredRetries()
     {
         var id = await CreateAsync();
         _clock.RivalWins(int.MaxValue, () => TouchAsync(id));
 
-        var result = await _service.UpdateAsync(_scope, id, Caption("mine"), null, Ct);
+        var error = await Assert.ThrowsAsync<WriteConflictException>(() => _service.UpdateAsync(_scope, id, Caption("mine"), null, Ct));
 
-        Assert.Equal(UpdateOutcome.Contended, result.Outcome);
-        Assert.Equal(4, _clock.Stamps);
+        Assert.Equal(_retries + 1, error.Attempts);
+        Assert.Equal(_retries + 1, _clock.Stamps);
         Assert.Equal("Hello", (await _posts.GetAsync(_scope, id, Ct))!.Post.Caption);
     }
 
@@ -105,6 +111,46 @@ public sealed class PostServiceTests : IAsyncLifetime
 
         Assert.Equal(UpdateOutcome.NotFound, result.Outcome);
     }
+
+    [Fact]
+    public async Task CreateAsync_TransactionNeverLands_DueEntryAndMediaMessageAreWrittenAlready()
+    {
+        var rival = new RivalWriter(_storage);
+        var contended = rival.Contended(new StorageOptions { ConnectionString = TestStorage.ConnectionString, Prefix = _prefix, ConflictRetries = 1 });
+        rival.Touches(StorageNames.PostsTable, _scope.PartitionKey, [.. Enumerable.Range(0, PostKeys.CounterShards).Select(PostKeys.Counter)]);
+
+        await Assert.ThrowsAsync<WriteConflictException>(() => Service(contended).CreateAsync(_scope, ByoContent(), null, null, Ct));
+
+        var entry = Assert.Single(await DueAsync());
+        Assert.Null(await _posts.GetAsync(_scope, entry.PostId, Ct));
+        Assert.Contains(entry.PostId, Assert.Single(await MediaMessagesAsync()).MessageText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateAsync_Replay_WritesNoSecondDueEntryOrMediaMessage()
+    {
+        var claim = new IdempotencyClaim(false, "key-1", "fingerprint", TimeProvider.System.GetUtcNow().AddHours(1));
+        var first = await _service.CreateAsync(_scope, ByoContent(), null, claim, Ct);
+
+        var replay = await _service.CreateAsync(_scope, ByoContent(), null, claim, Ct);
+
+        Assert.Equal((CreateOutcome.Created, CreateOutcome.Duplicate), (first.Outcome, replay.Outcome));
+        Assert.Equal(first.Post!.Post.Id, replay.Post!.Post.Id);
+        Assert.Equal(first.Post.Post.Id, Assert.Single(await DueAsync()).PostId);
+        Assert.Single(await MediaMessagesAsync());
+    }
+
+    private PostService Service(StorageClients storage) => new(
+        new PostStore(storage), new PostSchedule(storage), new MediaWork(storage),
+        new PostValidation(new AccountStore(storage, TimeProvider.System), TimeProvider.System), storage.Conflicts, _clock);
+
+    private static PostContent ByoContent() =>
+        new("Hello", new PostMedia(MediaType.Video, ["https://cdn.example.com/clip.mp4"]), [new PostTarget("a1", Platform.Tiktok, AccountType.Byo)], null, PostStatus.Pending, null);
+
+    private Task<IReadOnlyList<DueEntry>> DueAsync() => new PostSchedule(_storage).ListDueAsync(TimeProvider.System.GetUtcNow().AddDays(1), 10, Ct);
+
+    private async Task<Azure.Storage.Queues.Models.PeekedMessage[]> MediaMessagesAsync() =>
+        (await _storage.Queue(StorageNames.MediaRehostQueue).PeekMessagesAsync(10, Ct)).Value;
 
     private async Task<string> CreateAsync()
     {

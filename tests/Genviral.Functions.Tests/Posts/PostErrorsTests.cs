@@ -24,7 +24,6 @@ public sealed class PostErrorsTests
     [Theory]
     [InlineData(nameof(UpdateOutcome.NotFound), 404, "not_found", "Post not found")]
     [InlineData(nameof(UpdateOutcome.PreconditionFailed), 412, "precondition_failed", "The post changed since you read it (If-Match does not match its ETag)")]
-    [InlineData(nameof(UpdateOutcome.Contended), 409, "update_failed", "The post kept changing while this update was applied; try again")]
     public void ToApiError_UpdateOutcome_HasItsStatusCodeAndMessage(string outcome, int status, string code, string message)
     {
         var error = new UpdateResult(Enum.Parse<UpdateOutcome>(outcome)).ToApiError();

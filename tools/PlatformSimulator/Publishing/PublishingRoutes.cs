@@ -267,7 +267,7 @@ public static class PublishingRoutes
             Sim(http).Uploads[id] = new YouTubeUpload(
                 id, title, body?["snippet"]?["description"]?.GetValue<string>() ?? "", body?["status"]?["privacyStatus"]?.GetValue<string>() ?? "private",
                 http.Request.Headers["X-Upload-Content-Type"], declared);
-            http.Response.Headers.Location = $"{http.Request.Scheme}://{http.Request.Host}/upload/youtube/v3/videos?uploadType=resumable&upload_id={id}";
+            http.Response.Headers.Location = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/upload/youtube/v3/videos?uploadType=resumable&upload_id={id}";
             return Results.Ok();
         });
         app.MapPut("/upload/youtube/v3/videos", async (HttpContext http, [FromQuery(Name = "upload_id")] string? uploadId) =>

@@ -38,23 +38,23 @@ internal sealed class TikTokPublisher(HttpClient http, IOptions<PlatformsOptions
                 await Task.Delay(options.PollInterval, time, cancellationToken);
             }
 
-            using var status = PlatformHttp.Json(HttpMethod.Post, "/v2/post/publish/status/fetch/", request.AccessToken, new JsonObject { ["publish_id"] = publishId });
+            using var status = PlatformHttp.Json(HttpMethod.Post, platforms.Value.TikTok.Url("v2/post/publish/status/fetch/"), request.AccessToken, new JsonObject { ["publish_id"] = publishId });
             using var response = await http.SendAsync(status, cancellationToken);
-            var body = await PlatformHttp.ReadJsonAsync(response, cancellationToken);
+            var body = await PlatformJson.ReadAsync(response, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 return PlatformHttp.Failure(response.StatusCode, Name, ErrorMessage(body));
             }
 
-            switch (PlatformHttp.String(body, "data", "status"))
+            switch (body.String("data", "status"))
             {
                 case "PUBLISH_COMPLETE":
-                    var postId = body?["data"]?["publicaly_available_post_id"] is JsonArray { Count: > 0 } ids ? ids[0]!.ToJsonString().Trim('"') : publishId;
+                    var postId = body.Items("data", "publicaly_available_post_id").FirstOrDefault().String() ?? publishId;
                     var kind = request.Media.Type == MediaType.Slideshow ? "photo" : "video";
                     return PublishOutcome.Published(postId, $"https://www.tiktok.com/@{Uri.EscapeDataString(request.Username)}/{kind}/{postId}");
                 case "FAILED":
                     // TikTok's fail reasons (file_format_check_failed, duration_check_failed, picture_size_check_failed, …) describe the media.
-                    return PublishOutcome.Permanent($"{Name} failed the post: {PlatformHttp.String(body, "data", "fail_reason") ?? "unknown reason"}");
+                    return PublishOutcome.Permanent($"{Name} failed the post: {body.String("data", "fail_reason") ?? "unknown reason"}");
             }
         }
 
@@ -66,7 +66,7 @@ internal sealed class TikTokPublisher(HttpClient http, IOptions<PlatformsOptions
         var options = platforms.Value.TikTok;
         return PlatformHttp.RefreshAsync(
             http,
-            options.TokenUrl ?? new Uri("/v2/oauth/token/", UriKind.Relative),
+            options.TokenUrl,
             new Dictionary<string, string> { ["client_key"] = options.ClientId ?? "", ["client_secret"] = options.ClientSecret ?? "" },
             credentials,
             time,
@@ -76,12 +76,12 @@ internal sealed class TikTokPublisher(HttpClient http, IOptions<PlatformsOptions
     private async Task<(PublishOutcome? Failure, string? PublishId)> InitAsync(PublishRequest request, CancellationToken cancellationToken)
     {
         var (path, body) = request.Media.Type == MediaType.Video
-            ? ("/v2/post/publish/video/init/", new JsonObject
+            ? ("v2/post/publish/video/init/", new JsonObject
             {
                 ["post_info"] = new JsonObject { ["title"] = request.Caption, ["privacy_level"] = "PUBLIC_TO_EVERYONE" },
                 ["source_info"] = new JsonObject { ["source"] = "PULL_FROM_URL", ["video_url"] = request.Media.Urls[0] },
             })
-            : ("/v2/post/publish/content/init/", new JsonObject
+            : ("v2/post/publish/content/init/", new JsonObject
             {
                 // Photo titles are short (90 characters); the caption goes in the description.
                 ["post_info"] = new JsonObject
@@ -99,23 +99,23 @@ internal sealed class TikTokPublisher(HttpClient http, IOptions<PlatformsOptions
                 ["post_mode"] = "DIRECT_POST",
                 ["media_type"] = "PHOTO",
             });
-        using var init = PlatformHttp.Json(HttpMethod.Post, path, request.AccessToken, body);
+        using var init = PlatformHttp.Json(HttpMethod.Post, platforms.Value.TikTok.Url(path), request.AccessToken, body);
         using var response = await http.SendAsync(init, cancellationToken);
-        var answer = await PlatformHttp.ReadJsonAsync(response, cancellationToken);
+        var answer = await PlatformJson.ReadAsync(response, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             // TikTok sends an invalid or expired token as 401 access_token_invalid.
             return (PlatformHttp.Failure(response.StatusCode, Name, ErrorMessage(answer)), null);
         }
 
-        var publishId = PlatformHttp.String(answer, "data", "publish_id");
+        var publishId = answer.String("data", "publish_id");
         return publishId is null
             ? (PublishOutcome.Transient($"{Name} init answered {(int)response.StatusCode} without a publish_id"), null)
             : (null, publishId);
     }
 
     private static string? ErrorMessage(JsonNode? body) =>
-        PlatformHttp.String(body, "error", "message") is { Length: > 0 } message
-            ? $"{message} ({PlatformHttp.String(body, "error", "code")})"
-            : PlatformHttp.String(body, "error", "code");
+        PlatformJson.ErrorMessage(body) is { } message
+            ? $"{message} ({body.String("error", "code")})"
+            : body.String("error", "code");
 }

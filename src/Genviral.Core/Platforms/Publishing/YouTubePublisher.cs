@@ -62,7 +62,7 @@ internal sealed class YouTubePublisher(
             ["snippet"] = new JsonObject { ["title"] = Title(request.Caption), ["description"] = request.Caption, ["categoryId"] = "22" },
             ["status"] = new JsonObject { ["privacyStatus"] = "public", ["selfDeclaredMadeForKids"] = false },
         };
-        using var start = PlatformHttp.Json(HttpMethod.Post, "/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status", request.AccessToken, metadata);
+        using var start = PlatformHttp.Json(HttpMethod.Post, platforms.Value.YouTube.Url("upload/youtube/v3/videos?uploadType=resumable&part=snippet,status"), request.AccessToken, metadata);
         start.Headers.Add("X-Upload-Content-Type", contentType);
         if (video.Length is { } length)
         {
@@ -75,7 +75,8 @@ internal sealed class YouTubePublisher(
             return await FailureAsync(session, cancellationToken);
         }
 
-        using var put = new HttpRequestMessage(HttpMethod.Put, location.IsAbsoluteUri ? location : new Uri(api.BaseAddress!, location))
+        // A relative Location is relative to the request that answered it (RFC 9110).
+        using var put = new HttpRequestMessage(HttpMethod.Put, location.IsAbsoluteUri ? location : new Uri(start.RequestUri!, location))
         {
             Content = new StreamContent(video.Content!),
         };
@@ -88,8 +89,8 @@ internal sealed class YouTubePublisher(
             return await FailureAsync(uploaded, cancellationToken);
         }
 
-        var inserted = await PlatformHttp.ReadJsonAsync(uploaded, cancellationToken);
-        var id = PlatformHttp.String(inserted, "id");
+        var inserted = await PlatformJson.ReadAsync(uploaded, cancellationToken);
+        var id = inserted.String("id");
         return id is null
             ? PublishOutcome.Transient($"{Name} answered the upload without a video id")
             : PublishOutcome.Published(id, "https://www.youtube.com/watch?v=" + Uri.EscapeDataString(id));
@@ -100,7 +101,7 @@ internal sealed class YouTubePublisher(
         var options = platforms.Value.YouTube;
         return PlatformHttp.RefreshAsync(
             clients.CreateClient(ApiClient),
-            options.TokenUrl ?? new Uri(options.BaseUrl, "/token"),
+            options.TokenUrl,
             new Dictionary<string, string> { ["client_id"] = options.ClientId ?? "", ["client_secret"] = options.ClientSecret ?? "" },
             credentials,
             time,
@@ -145,9 +146,9 @@ internal sealed class YouTubePublisher(
 
     private static async Task<PublishOutcome> FailureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var body = await PlatformHttp.ReadJsonAsync(response, cancellationToken);
-        var message = PlatformHttp.String(body, "error", "message");
-        var reason = body?["error"]?["errors"] is JsonArray { Count: > 0 } errors ? PlatformHttp.String(errors[0], "reason") : null;
+        var body = await PlatformJson.ReadAsync(response, cancellationToken);
+        var message = PlatformJson.ErrorMessage(body);
+        var reason = body.Items("error", "errors").FirstOrDefault().String("reason");
         if (reason is not null && TransientReasons.Contains(reason))
         {
             return PublishOutcome.Transient($"{Name} returned {(int)response.StatusCode}: {message ?? reason} ({reason})");

@@ -9,32 +9,31 @@ namespace Genviral.Core.Platforms.Stats;
 /// Instagram Graph API business discovery: <c>GET /{ig-user-id}?fields=business_discovery.username(h){…}</c> reads
 /// another professional account's followers and recent media through our own business account.
 /// </summary>
-public sealed partial class InstagramStatsConnector(HttpClient http, IOptions<InstagramStatsOptions> options) : IStatsConnector
+public sealed partial class InstagramStatsConnector(HttpClient http, IOptions<PlatformsOptions> platforms) : IStatsConnector
 {
     public Platform Platform => Platform.Instagram;
 
     public async Task<ProfileStats> FetchAsync(string handle, int maxPosts, CancellationToken cancellationToken)
     {
-        var o = options.Value;
+        var o = platforms.Value.Instagram;
         var fields = $"business_discovery.username({handle}){{username,name,profile_picture_url,followers_count,media_count," +
             $"media.limit({maxPosts}){{id,caption,comments_count,like_count,media_type,media_url,permalink,thumbnail_url,timestamp,view_count}}}}";
-        var uri = new Uri(o.DiscoveryEndpoint, $"{Uri.EscapeDataString(o.BusinessAccountId ?? "")}?fields={Uri.EscapeDataString(fields)}&access_token={Uri.EscapeDataString(o.DiscoveryAccessToken ?? "")}");
+        var uri = o.DiscoveryUrl($"{Uri.EscapeDataString(o.BusinessAccountId ?? "")}?fields={Uri.EscapeDataString(fields)}&access_token={Uri.EscapeDataString(o.DiscoveryAccessToken ?? "")}");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        using var document = await StatsHttp.SendAsync(http, request, "Instagram", cancellationToken);
-        var account = document.RootElement.Get("business_discovery");
-        var posts = account.Get("media").Items("data").Take(maxPosts).Select(m => new PlatformPostStats(
-            m.Str("id") ?? "",
-            ParseTime(m.Str("timestamp")),
-            m.Str("caption"),
-            m.Str("permalink"),
-            m.Str("thumbnail_url") ?? m.Str("media_url"),
+        var account = (await StatsHttp.SendAsync(http, request, "Instagram", cancellationToken)).At("business_discovery");
+        var posts = account.Items("media", "data").Take(maxPosts).Select(m => new PlatformPostStats(
+            m.String("id") ?? "",
+            ParseTime(m.String("timestamp")),
+            m.String("caption"),
+            m.String("permalink"),
+            m.String("thumbnail_url") ?? m.String("media_url"),
             null,
             m.Long("view_count"),
             m.Long("like_count"),
             m.Long("comments_count"),
             0,
             0)).Where(p => p.PlatformPostId.Length > 0).ToList();
-        return new ProfileStats(account.Str("name"), account.Str("profile_picture_url"), account.Long("followers_count"),
+        return new ProfileStats(account.String("name"), account.String("profile_picture_url"), account.Long("followers_count"),
             posts.Sum(p => p.Views), posts.Sum(p => p.Likes), posts);
     }
 

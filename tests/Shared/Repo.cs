@@ -1,6 +1,9 @@
-namespace Genviral.Infra.Tests;
+namespace Genviral.Testing;
 
-/// <summary>The repository checkout the tests run from: they read its real files, never copies.</summary>
+/// <summary>
+/// The repository checkout the build runs from, found by its solution file above the binaries: the tests and the
+/// bench read its real files, never copies. (The bench compiles this file in as well.)
+/// </summary>
 internal static class Repo
 {
     public static string Root { get; } = FindRoot();
@@ -19,6 +22,6 @@ internal static class Repo
             }
         }
 
-        throw new InvalidOperationException($"No Genviral.Functions.sln above {AppContext.BaseDirectory}.");
+        throw new InvalidOperationException($"No Genviral.Functions.sln above {AppContext.BaseDirectory}: run from a build inside the repository.");
     }
 }
