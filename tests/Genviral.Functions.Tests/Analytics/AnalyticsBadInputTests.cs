@@ -1,5 +1,8 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Analytics;
 
@@ -54,5 +57,34 @@ public sealed class AnalyticsBadInputTests(AnalyticsFactory factory) : Analytics
                 }
             }
         }
+    }
+
+    [Fact]
+    public async Task BodyWithInvalidUtf8_EveryAnalyticsBodyRoute_Returns400InvalidJsonAndWritesNothing()
+    {
+        var (_, client) = await TenantAsync();
+        var id = await CreateTargetIdAsync(client, "tiktok", "@utf8");
+        var before = (await ListTargetsAsync(client)).ToString();
+        (HttpMethod Method, string Path, string Json)[] routes =
+        [
+            (HttpMethod.Post, Base + "/targets", """{"platform":"instagram","identifier":"@new§","alias":"New"}"""),
+            (HttpMethod.Patch, $"{Base}/targets/{id}", """{"displayName":"Renamed §","favorite":true}"""),
+        ];
+
+        foreach (var (method, path, json) in routes)
+        {
+            foreach (var (description, body) in InvalidUtf8.Variants(json))
+            {
+                using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+                using var response = await client.SendAsync(request, Ct);
+
+                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {path}, {description}: {(int)response.StatusCode}");
+                await EnvelopeAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "invalid_json");
+            }
+        }
+
+        Assert.Equal(before, (await ListTargetsAsync(client)).ToString());
     }
 }
