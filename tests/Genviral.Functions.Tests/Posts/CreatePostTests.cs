@@ -123,6 +123,8 @@ public sealed class CreatePostTests(ApiFactory factory) : PostsTestBase(factory)
         { """{"caption":"hi","accounts":[{"id":"ACCOUNT"}]}""", "media" },
         { """{"caption":42,"accounts":[{"id":"ACCOUNT"}],"media":{"type":"video","url":"https://x.example.com/a.mp4"}}""", "caption" },
         { """{"caption":"hi","accounts":[{"id":"ACCOUNT"}],"media":{"type":"gif","url":"https://x.example.com/a.mp4"}}""", "media.type" },
+        { """{"caption":"hi","accounts":[{"id":"ACCOUNT"}],"media":{"type":"VIDEO","url":"https://x.example.com/a.mp4"}}""", "media.type" },
+        { """{"caption":"hi","accounts":[{"id":"ACCOUNT"}],"media":{"type":"Slideshow","urls":["https://x.example.com/a.png"]}}""", "media.type" },
         { """{"caption":"hi","accounts":[{"id":"ACCOUNT"}],"media":{"type":"video"}}""", "media.url" },
         { """{"caption":"hi","accounts":[{"id":"ACCOUNT"}],"media":{"type":"slideshow","urls":"x"}}""", "media.urls" },
         { """{"caption":"hi","accounts":"ACCOUNT","media":{"type":"video","url":"https://x.example.com/a.mp4"}}""", "accounts" },

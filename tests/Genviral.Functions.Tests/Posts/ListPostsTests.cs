@@ -128,6 +128,9 @@ public sealed class ListPostsTests(ApiFactory factory) : PostsTestBase(factory),
 
     [Theory]
     [InlineData("?status=deleted")]
+    [InlineData("?status=POSTED")]
+    [InlineData("?status=Pending")]
+    [InlineData("?status=1")]
     [InlineData("?status=")]
     [InlineData("?limit=0")]
     [InlineData("?limit=101")]
