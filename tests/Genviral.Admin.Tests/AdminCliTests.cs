@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Genviral.Admin.Tests;
 
-public sealed class AdminCliTests : AdminCliTestBase
+public sealed class AdminCliTests(AdminStorage storage) : AdminCliTestBase(storage), IClassFixture<AdminStorage>
 {
     [Fact]
     public async Task Run_NoCommand_ReturnsUsageError()

@@ -19,7 +19,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public string Prefix { get; } = TestStorage.NewPrefix();
 
-    /// <summary>Extra settings a derived factory adds (custom-handler mode, background work, queue rules).</summary>
+    /// <summary>Extra settings a derived factory adds (background work, queue rules, platform base URLs).</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
     internal StorageClients Storage => Services.GetRequiredService<StorageClients>();
