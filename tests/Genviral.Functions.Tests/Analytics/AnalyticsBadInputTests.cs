@@ -7,7 +7,7 @@ using Genviral.Functions.Tests.Infrastructure;
 namespace Genviral.Functions.Tests.Analytics;
 
 /// <summary>Every analytics route, with every method and a set of malformed bodies and queries: always an envelope, never a 5xx.</summary>
-public sealed class AnalyticsBadInputTests(AnalyticsFactory factory) : AnalyticsTestBase(factory), IClassFixture<AnalyticsFactory>
+public sealed class AnalyticsBadInputTests(SharedAnalyticsFactory factory) : AnalyticsTestBase(factory)
 {
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 

@@ -6,7 +6,7 @@ using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Analytics;
 
-public sealed class TargetsTests(AnalyticsFactory factory) : AnalyticsTestBase(factory), IClassFixture<AnalyticsFactory>
+public sealed class TargetsTests(SharedAnalyticsFactory factory) : AnalyticsTestBase(factory)
 {
     [Fact]
     public async Task CreateTarget_New_Returns201WithTheRow()

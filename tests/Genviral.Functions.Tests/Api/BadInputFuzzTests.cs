@@ -9,7 +9,7 @@ using Genviral.Functions.Tests.Posts;
 namespace Genviral.Functions.Tests.Api;
 
 /// <summary>Throws malformed requests at every route: whatever comes back is an envelope and never a 5xx.</summary>
-public sealed class BadInputFuzzTests(ApiFactory factory) : PostsTestBase(factory), IClassFixture<ApiFactory>
+public sealed class BadInputFuzzTests(SharedApiFactory factory) : PostsTestBase(factory)
 {
     private static readonly string[] Paths =
     [

@@ -7,7 +7,9 @@ using Genviral.Functions.Hosting;
 using Genviral.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Genviral.Functions.Tests.Infrastructure;
 
@@ -32,6 +34,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(Prefix)));
+        // Requests run in the calling test's execution context, so what the app logs for them reaches that test's output.
+        builder.ConfigureServices(services => services.Configure<TestServerOptions>(o => o.PreserveExecutionContext = true));
         builder.UseSetting("Storage:ConnectionString", TestStorage.ConnectionString);
         builder.UseSetting("Storage:Prefix", Prefix);
         builder.UseSetting("Standalone:BackgroundWork", "false");

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Genviral.Functions.Tests.Media;
 
 /// <summary><see cref="MediaRehoster"/> used directly, as a benchmark would, with its own options.</summary>
-public sealed class MediaRehosterTests(MediaFactory factory) : MediaTestBase(factory), IClassFixture<MediaFactory>
+public sealed class MediaRehosterTests(SharedMediaFactory factory) : MediaTestBase(factory)
 {
     [Fact]
     public async Task StalledSource_TimesOutAsTransient()

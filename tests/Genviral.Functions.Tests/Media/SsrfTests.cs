@@ -11,7 +11,7 @@ namespace Genviral.Functions.Tests.Media;
 /// The fetcher reaches public addresses only. The allow-list names 127.0.0.1 with the source's port and nothing else,
 /// so each URL below is refused before any connection (and the source never sees the request).
 /// </summary>
-public sealed class SsrfTests(MediaFactory factory) : MediaTestBase(factory), IClassFixture<MediaFactory>
+public sealed class SsrfTests(SharedMediaFactory factory) : MediaTestBase(factory)
 {
     public static TheoryData<string> RefusedUrls() =>
     [

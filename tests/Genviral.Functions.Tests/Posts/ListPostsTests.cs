@@ -5,7 +5,7 @@ using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Posts;
 
-public sealed class ListPostsTests(ApiFactory factory) : PostsTestBase(factory), IClassFixture<ApiFactory>
+public sealed class ListPostsTests(SharedApiFactory factory) : PostsTestBase(factory)
 {
     [Fact]
     public async Task ListPosts_NewestFirstWithFullPostsAndWholeScopeSummary()
