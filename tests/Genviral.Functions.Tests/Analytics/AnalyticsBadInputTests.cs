@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Genviral.Functions.Tests.Infrastructure;
@@ -73,16 +71,7 @@ public sealed class AnalyticsBadInputTests(SharedAnalyticsFactory factory) : Ana
 
         foreach (var (method, path, json) in routes)
         {
-            foreach (var (description, body) in InvalidUtf8.Variants(json))
-            {
-                using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-
-                using var response = await client.SendAsync(request, Ct);
-
-                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {path}, {description}: {(int)response.StatusCode}");
-                await EnvelopeAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "invalid_json");
-            }
+            await InvalidUtf8.AssertRefusedAsync(client, method, path, json);
         }
 
         Assert.Equal(before, (await ListTargetsAsync(client)).ToString());

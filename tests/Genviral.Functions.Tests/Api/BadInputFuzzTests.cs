@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Genviral.Core.Posts;
@@ -94,16 +93,7 @@ public sealed class BadInputFuzzTests(SharedApiFactory factory) : PostsTestBase(
 
         foreach (var (method, path, json) in routes)
         {
-            foreach (var (description, body) in InvalidUtf8.Variants(json))
-            {
-                using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-
-                using var response = await client.SendAsync(request, Ct);
-
-                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {path}, {description}: {(int)response.StatusCode}");
-                await EnvelopeAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "invalid_json");
-            }
+            await InvalidUtf8.AssertRefusedAsync(client, method, path, json);
         }
 
         var after = await Store.GetAsync(tenant.Scope, id, Ct);

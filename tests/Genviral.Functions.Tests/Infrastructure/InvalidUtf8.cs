@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 
 namespace Genviral.Functions.Tests.Infrastructure;
@@ -25,5 +27,20 @@ internal static class InvalidUtf8
         yield return ("escaped lone surrogate", At("\\ud800"u8));
         yield return ("byte 0xFF in a key", [(byte)'{', .. "\"k"u8, 0xFF, .. "\":1,"u8, .. Encoding.UTF8.GetBytes(clean[1..])]);
         yield return ("UTF-16 with a byte order mark", [0xFF, 0xFE, .. Encoding.Unicode.GetBytes(clean)]);
+    }
+
+    /// <summary>Sends every variant of <paramref name="json"/> to the route: each must be 400 invalid_json.</summary>
+    public static async Task AssertRefusedAsync(HttpClient client, HttpMethod method, string path, string json)
+    {
+        foreach (var (description, body) in Variants(json))
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {path}, {description}: {(int)response.StatusCode}");
+            await EnvelopeAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "invalid_json");
+        }
     }
 }
