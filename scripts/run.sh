@@ -30,45 +30,65 @@ export Media__AllowedPrivateHosts="${Media__AllowedPrivateHosts:-${simulator_url
 
 app_pid=""
 simulator_pid=""
-# Stops one child and waits for it; its non-zero exit status (143 after SIGTERM) must not end the cleanup early
-# under `set -e`, or the processes after it would be left running.
-stop_child() {
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
+step_pid=""
+# Everything this script started, stopped whatever ends it: Ctrl-C, SIGTERM, SIGHUP, a failed step or the app exiting
+# (SIGKILL cannot be caught).
+# Further signals are ignored meanwhile: a second Ctrl-C must not cut the cleanup short and leave a process behind.
 cleanup() {
-  stop_child "$app_pid"
-  stop_child "$simulator_pid"
+  trap '' INT TERM
+  stop_process "$step_pid" 10
+  stop_process "$app_pid" 15
+  stop_process "$simulator_pid" 10
   stop_azurite
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs one step in the background and waits for it: bash handles a signal only once a foreground command has ended,
+# so a SIGTERM during a minute-long build would wait for it (and a SIGKILL that follows would leave everything running).
+step() {
+  "$@" &
+  step_pid=$!
+  wait "$step_pid"
+  step_pid=""
+}
+
+# wait_for NAME PID URL: waits until URL answers, failing loudly if the process exits or 30 s pass.
+wait_for() {
+  local name=$1 pid=$2 url=$3
+  for _ in $(seq 1 150); do
+    if curl -fsS "$url" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || { echo "The $name exited during start-up." >&2; return 1; }
+    sleep 0.2
+  done
+  echo "The $name did not answer $url within 30 s." >&2
+  return 1
+}
 
 if (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null; then
   echo "Azurite (or another storage emulator) already listens on 10000-10002; using it."
 else
-  ensure_azurite
+  step ensure_azurite
   mkdir -p .azurite
+  AZURITE_LOG=.azurite/azurite.log
   start_azurite 10000 10001 10002 --location .azurite
-  echo "Azurite started (data in .azurite/)."
+  echo "Azurite started (data and azurite.log in .azurite/)."
 fi
 
-dotnet build src/Genviral.Functions -c Release --nologo -v quiet
-dotnet build tools/PlatformSimulator -c Release --nologo -v quiet
-ASPNETCORE_URLS="$simulator_url" dotnet run --project tools/PlatformSimulator -c Release --no-build --no-launch-profile &
+step dotnet build src/Genviral.Functions -c Release --nologo -v quiet
+step dotnet build tools/PlatformSimulator -c Release --nologo -v quiet
+# Both are started from their built assemblies, so each PID is the process itself (`dotnet run` would be a parent
+# that a signal may not pass on, and for the app it would start the Functions host, func, not standalone mode).
+ASPNETCORE_URLS="$simulator_url" dotnet artifacts/bin/PlatformSimulator/release/Genviral.PlatformSimulator.dll &
 simulator_pid=$!
-# The built app itself, not `dotnet run`: the Functions SDK makes `dotnet run` start the Functions host (func),
-# while the app started directly is standalone mode.
 dotnet artifacts/bin/Genviral.Functions/release/Genviral.Functions.dll &
 app_pid=$!
 
 url="${ASPNETCORE_URLS%%;*}"
-for _ in $(seq 1 150); do
-  if curl -fsS "$url/health" >/dev/null 2>&1; then break; fi
-  kill -0 "$app_pid" 2>/dev/null || { echo "The app exited during start-up." >&2; exit 1; }
-  sleep 0.2
-done
+wait_for "platform simulator" "$simulator_pid" "$simulator_url/"
+wait_for app "$app_pid" "$url/health"
 
 cat <<MSG
 

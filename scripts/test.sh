@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 source scripts/azurite.sh
 
 ensure_azurite
-start_azurite "$(free_port)" "$(free_port)" "$(free_port)" --inMemoryPersistence
 trap stop_azurite EXIT
+start_azurite_on_free_ports --inMemoryPersistence
 export GENVIRAL_TEST_STORAGE="$AZURITE_CONNECTION_STRING"
 
 results="$REPO_ROOT/artifacts/test-results"

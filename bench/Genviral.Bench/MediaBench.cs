@@ -30,7 +30,7 @@ internal static class MediaBench
             AllowedPrivateHosts = source.Authority,
             FetchTimeout = TimeSpan.FromMinutes(10),
         });
-        using var http = new MediaHttp(options);
+        using var http = new MediaHttp(options, new MediaAddressRule(options));
         var rehoster = new MediaRehoster(storage, http, options);
         var container = storage.Container(StorageNames.MediaContainer);
         var seed = 0;

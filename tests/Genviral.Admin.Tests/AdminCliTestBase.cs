@@ -22,13 +22,27 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     public string Id() => Json().GetProperty("id").GetString()!;
 }
 
-/// <summary>Runs the CLI in-process against Azurite under a storage prefix of its own, deleted after each test.</summary>
-public abstract class AdminCliTestBase : IAsyncLifetime
+/// <summary>One storage prefix per test class, its tables, queues and containers created once and deleted at the end.</summary>
+public sealed class AdminStorage : IAsyncLifetime
 {
-    private readonly string _prefix = TestStorage.NewPrefix();
+    public string Prefix { get; } = TestStorage.NewPrefix();
 
-    protected AdminCliTestBase()
+    public async ValueTask InitializeAsync() => await TestStorage.Clients(Prefix).CreateResourcesAsync(TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync() => await TestStorage.DeleteAsync(Prefix);
+}
+
+/// <summary>
+/// Runs the CLI in-process against Azurite, under its test class's prefix (the CLI is told the resources exist). The
+/// tests of a class run one at a time and each makes its own owners, so they share the storage without seeing each other.
+/// </summary>
+public abstract class AdminCliTestBase
+{
+    private readonly string _prefix;
+
+    protected AdminCliTestBase(AdminStorage storage)
     {
+        _prefix = storage.Prefix;
         Storage = TestStorage.Clients(_prefix);
         // The CLI is another process in real use: these stores read what it wrote, never through a cache.
         var noCache = new AccessCache(Options.Create(new AccessCacheOptions { CacheDuration = TimeSpan.Zero }), TimeProvider.System);
@@ -47,14 +61,6 @@ public abstract class AdminCliTestBase : IAsyncLifetime
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => await Storage.CreateResourcesAsync(Ct);
-
-    public async ValueTask DisposeAsync()
-    {
-        await TestStorage.DeleteAsync(_prefix);
-        GC.SuppressFinalize(this);
-    }
-
     protected async Task<CliResult> RunAsync(params string[] args)
     {
         using var stdout = new StringWriter();
@@ -63,6 +69,7 @@ public abstract class AdminCliTestBase : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = TestStorage.ConnectionString,
             ["Storage:Prefix"] = _prefix,
+            ["Storage:CreateResources"] = "false",
         };
 
         var exitCode = await AdminCli.RunAsync(args, stdout, stderr, config, Ct);
@@ -83,14 +90,18 @@ public abstract class AdminCliTestBase : IAsyncLifetime
     protected async Task<string> CreateWorkspaceAsync(string ownerUserId) =>
         (await RunOkAsync("workspace", "create", "--name", "Acme", "--owner", ownerUserId, "--json")).Id();
 
-    protected async Task<int> CountRowsAsync(string table)
+    /// <summary>How many rows each table holds: a command that fails must leave them as they were.</summary>
+    protected async Task<int[]> RowCountsAsync(params string[] tables)
     {
-        var count = 0;
-        await foreach (var _ in Storage.Table(table).QueryAsync<TableEntity>(cancellationToken: Ct))
+        var counts = new int[tables.Length];
+        for (var i = 0; i < tables.Length; i++)
         {
-            count++;
+            await foreach (var _ in Storage.Table(tables[i]).QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: Ct))
+            {
+                counts[i]++;
+            }
         }
 
-        return count;
+        return counts;
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Genviral.Admin.Tests;
 
-public sealed class AdminCliTests : AdminCliTestBase
+public sealed class AdminCliTests(AdminStorage storage) : AdminCliTestBase(storage), IClassFixture<AdminStorage>
 {
     [Fact]
     public async Task Run_NoCommand_ReturnsUsageError()
@@ -24,6 +24,22 @@ public sealed class AdminCliTests : AdminCliTestBase
         Assert.Equal(["error"], json.EnumerateObject().Select(p => p.Name));
         Assert.Contains("gold", json.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.NotEmpty(result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("Business", "plan set --plan Business")]
+    [InlineData("TikTok", "account add --platform TikTok --type hosted --username u")]
+    [InlineData("HOSTED", "account add --platform tiktok --type HOSTED --username u")]
+    public async Task Run_WireValueInAnotherCase_ReturnsUsageErrorAndWritesNothing(string value, string command)
+    {
+        var userId = await CreateUserAsync();
+        var rows = await RowCountsAsync(Core.Storage.StorageNames.TenantsTable, Core.Storage.StorageNames.AccountsTable);
+
+        var result = await RunAsync([.. command.Split(' '), "--user", userId, "--json"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(value, result.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(rows, await RowCountsAsync(Core.Storage.StorageNames.TenantsTable, Core.Storage.StorageNames.AccountsTable));
     }
 
     [Fact]

@@ -44,7 +44,8 @@ internal static class AccountCommands
         add.Validators.Add(result =>
         {
             Option[] credentialOptions = [accessToken, refreshToken, expiresAt, platformUserId];
-            var kind = result.GetValue(type);
+            // The raw token: GetValue throws on a value the option itself refuses (its own error reports that one).
+            var kind = result.GetResult(type)?.Tokens is [var token, ..] ? token.Value : null;
             if (kind == "byo" && string.IsNullOrWhiteSpace(result.GetValue(accessToken)))
             {
                 result.AddError("BYO accounts need --access-token: they are published with their own credentials.");

@@ -41,8 +41,23 @@ public static class AccountEnums
     public static string ToWire<T>(this T value)
         where T : struct, Enum => value.ToString().ToLowerInvariant();
 
-    /// <summary>Parses the lower-case wire name; numbers and unknown names are refused.</summary>
+    /// <summary>
+    /// Parses a wire name exactly as <see cref="ToWire{T}"/> writes it: the contract lists every enum value in lower
+    /// case, so another spelling ("POSTED"), a number or an unknown name is refused like any other bad value.
+    /// </summary>
     public static bool TryParseWire<T>(string? value, out T result)
-        where T : struct, Enum =>
-        Enum.TryParse(value, ignoreCase: true, out result) && Enum.IsDefined(result) && !int.TryParse(value, out _);
+        where T : struct, Enum
+    {
+        foreach (var candidate in Enum.GetValues<T>())
+        {
+            if (candidate.ToWire() == value)
+            {
+                result = candidate;
+                return true;
+            }
+        }
+
+        result = default;
+        return false;
+    }
 }

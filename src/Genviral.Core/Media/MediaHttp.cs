@@ -7,7 +7,7 @@ namespace Genviral.Core.Media;
 
 /// <summary>
 /// The only HTTP client that fetches caller-supplied URLs. It resolves each host itself, refuses any non-public
-/// address (unless the host:port is on <see cref="MediaOptions.AllowedPrivateHosts"/>) and connects to exactly the
+/// address (<see cref="MediaAddressRule"/>, the rule posts are created under) and connects to exactly the
 /// addresses it checked, so DNS rebinding has no window. Redirects are followed by hand, at most
 /// <see cref="MaxRedirects"/>, each target going through the same check; no proxy is used, as a proxy would
 /// make the connection target something other than the checked address.
@@ -17,11 +17,11 @@ public sealed class MediaHttp : IDisposable
     public const int MaxRedirects = 3;
 
     private readonly HttpClient _client;
-    private readonly IReadOnlySet<string> _allowed;
+    private readonly MediaAddressRule _addresses;
 
-    public MediaHttp(IOptions<MediaOptions> options)
+    public MediaHttp(IOptions<MediaOptions> options, MediaAddressRule addresses)
     {
-        _allowed = options.Value.AllowedPrivateHostSet();
+        _addresses = addresses;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -117,13 +117,10 @@ public sealed class MediaHttp : IDisposable
         var port = context.DnsEndPoint.Port;
         var literal = host.Length > 2 && host[0] == '[' ? host[1..^1] : host;
         var addresses = IPAddress.TryParse(literal, out var ip) ? [ip] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        if (!_allowed.Contains($"{host.ToLowerInvariant()}:{port}"))
+        // Every address must pass: the socket may connect to any of them.
+        if (_addresses.FirstRefused(host, port, addresses) is { } blocked)
         {
-            // Every address must be public: the socket may connect to any of them.
-            if (addresses.FirstOrDefault(a => !NetworkAddress.IsPublic(a)) is { } blocked)
-            {
-                throw new RefusedAddressException($"{host} resolves to {blocked}, which is not a public address");
-            }
+            throw new RefusedAddressException($"{host} resolves to {blocked}, which is not a public address");
         }
 
         if (addresses.Length == 0)

@@ -5,10 +5,11 @@ namespace Genviral.Core.Media;
 
 public static class MediaRegistration
 {
-    /// <summary>The media pipeline: its options, the SSRF-safe fetcher, the re-hosting, the signer of media URLs.</summary>
+    /// <summary>The media pipeline: its options, the address rule and the SSRF-safe fetcher, the re-hosting, the signer of media URLs.</summary>
     public static IHostApplicationBuilder AddGenviralMedia(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<MediaAddressRule>();
         builder.Services.AddSingleton<MediaHttp>();
         builder.Services.AddSingleton<MediaRehoster>();
         builder.Services.AddSingleton<MediaSigner>();

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Genviral.Core.Accounts;
+using Genviral.Core.Media;
 
 namespace Genviral.Core.Posts;
 
@@ -64,8 +63,8 @@ public static class PostRules
         return issues;
     }
 
-    /// <summary>Checks one media URL: absolute http(s), bounded length, not a private IP literal, extension fitting the media type.</summary>
-    public static string? CheckMediaUrl(string url, MediaType type)
+    /// <summary>Checks one media URL: absolute http(s), bounded length, no IP literal the address rule refuses, extension fitting the media type.</summary>
+    public static string? CheckMediaUrl(string url, MediaType type, MediaAddressRule addresses)
     {
         if (url.Length > MaxUrlLength)
         {
@@ -77,7 +76,7 @@ public static class PostRules
             return "URL must be an absolute http or https URL";
         }
 
-        if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && !IsPublic(address))
+        if (addresses.RefusesLiteral(uri))
         {
             return "URL host must not be a private, loopback or link-local address";
         }
@@ -122,30 +121,5 @@ public static class PostRules
         }
 
         return at <= now + ImmediateWindow ? (PostStatus.Pending, null, null) : (PostStatus.Scheduled, at.ToUniversalTime(), null);
-    }
-
-    /// <summary>Public unicast only: no loopback, private, link-local, CGNAT, multicast, unspecified, ULA or metadata addresses.</summary>
-    public static bool IsPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
-        {
-            return false;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = address.GetAddressBytes();
-            return !(b[0] == 0 || b[0] == 10 || b[0] == 127 || (b[0] == 100 && b[1] >= 64 && b[1] <= 127) || (b[0] == 169 && b[1] == 254)
-                || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 192 && b[1] == 0 && b[2] == 0)
-                || (b[0] == 198 && (b[1] == 18 || b[1] == 19)) || b[0] >= 224);
-        }
-
-        var bytes = address.GetAddressBytes();
-        return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (bytes[0] & 0xfe) == 0xfc);
     }
 }

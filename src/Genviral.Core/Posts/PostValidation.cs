@@ -1,4 +1,5 @@
 using Genviral.Core.Accounts;
+using Genviral.Core.Media;
 using Genviral.Core.Tenancy;
 
 namespace Genviral.Core.Posts;
@@ -22,7 +23,7 @@ internal sealed record PostRejection(PostRejectionKind Kind, string Message, IRe
 /// (invalid_payload), accounts (missing_accounts / unknown_accounts), content (validation_failed), music URL
 /// (invalid_music_url). Nothing is written before all of them pass.
 /// </summary>
-internal sealed class PostValidation(AccountStore accounts, TimeProvider time)
+internal sealed class PostValidation(AccountStore accounts, MediaAddressRule addresses, TimeProvider time)
 {
     /// <param name="current">The post being patched; null for a create, where caption, media and accounts are required.</param>
     public async Task<(PostContent? Content, PostRejection? Rejection)> CheckAsync(Scope scope, PostRequest request, Post? current, CancellationToken cancellationToken)
@@ -101,7 +102,7 @@ internal sealed class PostValidation(AccountStore accounts, TimeProvider time)
         return (new PostContent(caption, media, targets!, musicUrl, status, scheduledAt), null);
     }
 
-    private static IEnumerable<RuleIssue> CheckMedia(PostMedia media)
+    private IEnumerable<RuleIssue> CheckMedia(PostMedia media)
     {
         if (media.Type == MediaType.Slideshow && media.Urls.Count is 0 or > PostRules.MaxSlideshowImages)
         {
@@ -110,7 +111,7 @@ internal sealed class PostValidation(AccountStore accounts, TimeProvider time)
 
         for (var i = 0; i < media.Urls.Count; i++)
         {
-            if (PostRules.CheckMediaUrl(media.Urls[i], media.Type) is { } problem)
+            if (PostRules.CheckMediaUrl(media.Urls[i], media.Type, addresses) is { } problem)
             {
                 yield return new(media.Type == MediaType.Video ? "media.url" : $"media.urls[{i}]", problem);
             }

@@ -278,7 +278,7 @@ public sealed partial class PostDispatcher(
                 {
                     Status = PostStatus.Retry,
                     ErrorMessage = outcome.Message,
-                    Publishing = new PublishProgress(null, null, now + Backoff(attempted.Attempts), job),
+                    Publishing = new PublishProgress(null, null, now + Backoff(options.Value, attempted.Attempts, Random.Shared.NextDouble()), job),
                 };
             case PublishOutcomeKind.Transient or PublishOutcomeKind.Processing:
                 return attempted with { Status = PostStatus.Failed, ErrorMessage = $"{outcome.Message} (gave up after {attempted.Attempts} attempts)" };
@@ -287,12 +287,22 @@ public sealed partial class PostDispatcher(
         }
     }
 
-    /// <summary>Exponential backoff with "equal jitter": half the doubled delay fixed, half random, so retries of many posts spread out.</summary>
-    internal TimeSpan Backoff(int attempts)
+    /// <summary>
+    /// Exponential backoff with "equal jitter": after <paramref name="attempts"/> attempts the base delay doubled
+    /// attempts − 1 times (at most the maximum), half of it fixed and half scaled by <paramref name="jitter"/> (0 to 1),
+    /// so retries of many posts spread out.
+    /// </summary>
+    internal static TimeSpan Backoff(PublishingOptions options, int attempts, double jitter)
     {
-        var o = options.Value;
-        var ticks = Math.Min(o.RetryMaxDelay.Ticks, o.RetryBaseDelay.Ticks * (1L << Math.Min(attempts - 1, 30)));
-        return TimeSpan.FromTicks((ticks / 2) + (long)(Random.Shared.NextDouble() * (ticks / 2)));
+        // Doubled step by step up to the maximum, so no attempt count can overflow the ticks.
+        var max = options.RetryMaxDelay.Ticks;
+        var ticks = Math.Min(options.RetryBaseDelay.Ticks, max);
+        for (var i = 1; i < attempts && ticks < max; i++)
+        {
+            ticks = ticks > max / 2 ? max : ticks * 2;
+        }
+
+        return TimeSpan.FromTicks((ticks / 2) + (long)(jitter * (ticks / 2)));
     }
 
     /// <summary>A post whose <see cref="Due"/> account states this dispatcher holds until <see cref="Until"/>.</summary>

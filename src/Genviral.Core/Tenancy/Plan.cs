@@ -1,3 +1,5 @@
+using Genviral.Core.Accounts;
+
 namespace Genviral.Core.Tenancy;
 
 /// <summary>The plans an owner can be on; only Creator, Professional and Business may use the Partner API.</summary>
@@ -13,6 +15,5 @@ public static class Plans
 {
     public static string ToWire(this Plan plan) => plan.ToString().ToLowerInvariant();
 
-    public static bool TryParse(string? value, out Plan plan) =>
-        Enum.TryParse(value, ignoreCase: true, out plan) && Enum.IsDefined(plan) && !int.TryParse(value, out _);
+    public static bool TryParse(string? value, out Plan plan) => AccountEnums.TryParseWire(value, out plan);
 }

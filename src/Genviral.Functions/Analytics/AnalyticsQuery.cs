@@ -59,12 +59,16 @@ internal sealed record AnalyticsQuery(SummaryFilter Filter, SummaryPaging Paging
         if (platformsText is not null)
         {
             var parts = Csv(platformsText);
-            if (parts.Count == 0 || parts.Any(p => !AccountEnums.TryParseWire<Platform>(p, out var parsed) || p != parsed.ToWire()))
+            platforms = [];
+            foreach (var part in parts)
             {
-                return Bad("platforms", "must be a comma-separated list of tiktok, instagram, youtube");
-            }
+                if (!AccountEnums.TryParseWire<Platform>(part, out var platform))
+                {
+                    return Bad("platforms", "must be a comma-separated list of tiktok, instagram, youtube");
+                }
 
-            platforms = [.. parts.Select(p => Enum.Parse<Platform>(p, ignoreCase: true))];
+                platforms.Add(platform);
+            }
         }
 
         HashSet<string>? targetIds = null;

@@ -17,7 +17,7 @@ internal static class TargetRequests
     public static (CreateTargetRequest? Request, ApiError? Error) ParseCreate(JsonElement body)
     {
         if (body.TryGetProperty("platform", out var platformElement) is false || platformElement.ValueKind != JsonValueKind.String
-            || !AccountEnums.TryParseWire<Platform>(platformElement.GetString(), out var platform) || platformElement.GetString() != platform.ToWire())
+            || !AccountEnums.TryParseWire<Platform>(platformElement.GetString(), out var platform))
         {
             return (null, Bad(ErrorCodes.UnsupportedPlatform, "platform must be one of tiktok, instagram, youtube"));
         }

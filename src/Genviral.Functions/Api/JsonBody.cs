@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -7,7 +8,8 @@ namespace Genviral.Functions.Api;
 /// <summary>
 /// Reads a JSON object body with the API's error rules, for handlers that need to see which fields were sent
 /// (absent vs null) before validating them: wrong content type → 415, too big → 413, not JSON → 400
-/// invalid_json, JSON but not an object → invalid_payload with the status the endpoint documents.
+/// invalid_json (text that is not UTF-8 included), JSON but not an object → invalid_payload with the status the
+/// endpoint documents.
 /// </summary>
 internal sealed class JsonBody(IOptions<ApiOptions> options)
 {
@@ -48,6 +50,11 @@ internal sealed class JsonBody(IOptions<ApiOptions> options)
         try
         {
             using var document = JsonDocument.Parse(buffer, DocumentOptions);
+            if (!IsUnicodeText(buffer))
+            {
+                return Fail(StatusCodes.Status400BadRequest, ErrorCodes.InvalidJson, "Request body is not valid UTF-8 text");
+            }
+
             return document.RootElement.ValueKind == JsonValueKind.Object
                 ? (document.RootElement.Clone(), null)
                 : Fail(invalidPayloadStatus, ErrorCodes.InvalidPayload, "Request body must be a JSON object");
@@ -56,6 +63,36 @@ internal sealed class JsonBody(IOptions<ApiOptions> options)
         {
             return Fail(StatusCodes.Status400BadRequest, ErrorCodes.InvalidJson, "Request body is not valid JSON");
         }
+    }
+
+    /// <summary>
+    /// The parser checks the grammar but decodes a string only when it is read, so a handler reading bytes that are not
+    /// UTF-8, or an escaped lone surrogate (<c>\ud800</c>), would throw deep inside. Every string and key is checked here.
+    /// </summary>
+    private static bool IsUnicodeText(ReadOnlySpan<byte> json)
+    {
+        if (!Utf8.IsValid(json))
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = DocumentOptions.MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    _ = reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private static bool IsJson(string? contentType) =>

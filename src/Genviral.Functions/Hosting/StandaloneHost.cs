@@ -1,3 +1,4 @@
+using System.Text;
 using Genviral.Functions.Api;
 using Microsoft.AspNetCore.Hosting;
 
@@ -12,11 +13,24 @@ internal static class StandaloneHost
 {
     public static async Task RunAsync(string[] args)
     {
+        await using var app = await BuildAsync(args);
+        await app.RunAsync();
+    }
+
+    /// <summary>The app on Kestrel, ready to start: storage resources created and every function mapped.</summary>
+    internal static async Task<WebApplication> BuildAsync(string[] args)
+    {
         // The content root is the app's own folder, wherever it is started from: appsettings.json holds standalone defaults.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddGenviralApp();
         var maxBody = builder.Configuration.GetSection(ApiOptions.SectionName).GetValue(nameof(ApiOptions.MaxRequestBodyBytes), new ApiOptions().MaxRequestBodyBytes);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = maxBody;
+            // Kestrel refuses a header with non-ASCII bytes with a bare 400 before any app code runs. Latin-1 decodes
+            // every byte, so such a request reaches the pipeline and gets an envelope (a token is ASCII: that one is a 401).
+            k.RequestHeaderEncodingSelector = _ => Encoding.Latin1;
+        });
         if (builder.Configuration.GetValue("Standalone:BackgroundWork", true))
         {
             builder.AddBackgroundFunctions(FunctionCatalog.App);
@@ -25,7 +39,7 @@ internal static class StandaloneHost
         var app = builder.Build();
         await app.Services.CreateStorageResourcesAsync();
         app.MapFunctions(app.Services.GetRequiredService<FunctionCatalog>());
-        await app.RunAsync();
+        return app;
     }
 
     /// <summary>One endpoint per HTTP function, from its trigger's route and methods, run through <see cref="ApiPipeline"/>.</summary>

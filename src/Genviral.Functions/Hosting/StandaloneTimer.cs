@@ -13,7 +13,8 @@ namespace Genviral.Functions.Hosting;
 /// Standalone mode's timer trigger. Every instance schedules every timer, but a run happens only under a
 /// lease on the timer's blob in the locks container, and the blob's metadata records the last occurrence run,
 /// so an occurrence runs once however many instances there are. As with the host's schedule monitor, an
-/// occurrence missed while no instance was up runs once at start-up with IsPastDue.
+/// occurrence missed while no instance was up runs once at start-up with IsPastDue, and a run that fails is not
+/// retried: it is logged, the occurrence counts as run, and the next one comes on schedule.
 /// </summary>
 internal sealed partial class StandaloneTimer(
     IEnumerable<StandaloneTimerWork> functions,
@@ -60,8 +61,8 @@ internal sealed partial class StandaloneTimer(
             }
             catch (Exception e)
             {
-                // A failed run is not retried (as under the host); storage trouble only delays the next look.
-                LogRunFailed(logger, e, function.Name);
+                // Storage trouble (the lock blob, its lease): the occurrence has not run, so the next look runs it.
+                LogStorageFailed(logger, e, function.Name);
                 try
                 {
                     await Task.Delay(RetryDelay, time, stoppingToken);
@@ -74,7 +75,7 @@ internal sealed partial class StandaloneTimer(
         }
     }
 
-    /// <summary>Runs <paramref name="occurrence"/> if this instance gets the lease and nobody ran it yet.</summary>
+    /// <summary>Runs <paramref name="occurrence"/> if this instance gets the lease and nobody ran it yet; true when it ran, whether or not the run failed.</summary>
     internal async Task<bool> RunOnceAsync(
         StandaloneTimerWork function, CronExpression cron, BlobClient blob, DateTimeOffset occurrence, bool isPastDue, CancellationToken stoppingToken)
     {
@@ -112,6 +113,10 @@ internal sealed partial class StandaloneTimer(
                     },
                 };
                 await function.RunAsync(timer, stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRunFailed(logger, e, function.Name);
             }
             finally
             {
@@ -180,8 +185,11 @@ internal sealed partial class StandaloneTimer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Timer {Function} failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Timer {Function} failed; it runs again at its next occurrence")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, string function);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timer {Function} could not reach its lock blob; trying again shortly")]
+    private static partial void LogStorageFailed(ILogger logger, Exception exception, string function);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew timer lease {Blob}")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string blob);

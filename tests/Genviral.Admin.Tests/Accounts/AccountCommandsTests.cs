@@ -5,7 +5,7 @@ using Genviral.Core.Tenancy;
 
 namespace Genviral.Admin.Tests.Accounts;
 
-public sealed class AccountCommandsTests : AdminCliTestBase
+public sealed class AccountCommandsTests(AdminStorage storage) : AdminCliTestBase(storage), IClassFixture<AdminStorage>
 {
     private readonly string _accessToken = "at-" + Guid.NewGuid().ToString("N");
     private readonly string _refreshToken = "rt-" + Guid.NewGuid().ToString("N");
@@ -78,6 +78,7 @@ public sealed class AccountCommandsTests : AdminCliTestBase
     public async Task AccountAdd_HostedWithToken_FailsAndWritesNothing()
     {
         var userId = await CreateUserAsync();
+        var rows = await RowCountsAsync(StorageNames.AccountsTable, StorageNames.AccountCredentialsTable);
 
         var result = await RunAsync(
             "account", "add", "--user", userId, "--platform", "tiktok", "--type", "hosted", "--username", "brand",
@@ -86,14 +87,14 @@ public sealed class AccountCommandsTests : AdminCliTestBase
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Hosted", result.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(_accessToken, result.Stdout + result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, await CountRowsAsync(StorageNames.AccountsTable));
-        Assert.Equal(0, await CountRowsAsync(StorageNames.AccountCredentialsTable));
+        Assert.Equal(rows, await RowCountsAsync(StorageNames.AccountsTable, StorageNames.AccountCredentialsTable));
     }
 
     [Fact]
     public async Task AccountAdd_ByoWithoutToken_FailsAndWritesNothing()
     {
         var userId = await CreateUserAsync();
+        var rows = await RowCountsAsync(StorageNames.AccountsTable, StorageNames.AccountCredentialsTable);
 
         var result = await RunAsync(
             "account", "add", "--user", userId, "--platform", "tiktok", "--type", "byo", "--username", "creator",
@@ -102,13 +103,14 @@ public sealed class AccountCommandsTests : AdminCliTestBase
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--access-token", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(_refreshToken, result.Stdout + result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, await CountRowsAsync(StorageNames.AccountsTable));
-        Assert.Equal(0, await CountRowsAsync(StorageNames.AccountCredentialsTable));
+        Assert.Equal(rows, await RowCountsAsync(StorageNames.AccountsTable, StorageNames.AccountCredentialsTable));
     }
 
     [Fact]
     public async Task AccountAdd_UnknownWorkspace_FailsAndWritesNothing()
     {
+        var rows = await RowCountsAsync(StorageNames.AccountsTable, StorageNames.AccountCredentialsTable);
+
         var result = await RunAsync(
             "account", "add", "--workspace", Guid.NewGuid().ToString(), "--platform", "tiktok", "--type", "byo", "--username", "creator",
             "--access-token", _accessToken, "--json");
@@ -116,8 +118,7 @@ public sealed class AccountCommandsTests : AdminCliTestBase
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("not found", result.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(_accessToken, result.Stdout + result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, await CountRowsAsync(StorageNames.AccountsTable));
-        Assert.Equal(0, await CountRowsAsync(StorageNames.AccountCredentialsTable));
+        Assert.Equal(rows, await RowCountsAsync(StorageNames.AccountsTable, StorageNames.AccountCredentialsTable));
     }
 
     [Fact]
@@ -125,6 +126,7 @@ public sealed class AccountCommandsTests : AdminCliTestBase
     {
         var userId = await CreateUserAsync();
         var otherSecret = "x-" + _accessToken;
+        var rows = await RowCountsAsync(StorageNames.AccountsTable);
 
         var result = await RunAsync(
             "account", "add", "--user", userId, "--platform", "tiktok", "--type", "byo", "--username", "creator",
@@ -134,13 +136,14 @@ public sealed class AccountCommandsTests : AdminCliTestBase
         Assert.Contains("--acess-token", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(_accessToken, result.Stdout + result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(_refreshToken, result.Stdout + result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, await CountRowsAsync(StorageNames.AccountsTable));
+        Assert.Equal(rows, await RowCountsAsync(StorageNames.AccountsTable));
     }
 
     [Fact]
     public async Task AccountAdd_ExpiresAtWithoutOffset_ReturnsUsageError()
     {
         var userId = await CreateUserAsync();
+        var rows = await RowCountsAsync(StorageNames.AccountsTable);
 
         var result = await RunAsync(
             "account", "add", "--user", userId, "--platform", "tiktok", "--type", "byo", "--username", "creator",
@@ -148,7 +151,7 @@ public sealed class AccountCommandsTests : AdminCliTestBase
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--expires-at", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, await CountRowsAsync(StorageNames.AccountsTable));
+        Assert.Equal(rows, await RowCountsAsync(StorageNames.AccountsTable));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Genviral.Core.Tenancy;
 
 namespace Genviral.Admin.Tests.Keys;
 
-public sealed class KeyCommandsTests : AdminCliTestBase
+public sealed class KeyCommandsTests(AdminStorage storage) : AdminCliTestBase(storage), IClassFixture<AdminStorage>
 {
     private static readonly string[] ListedKeyFields =
         ["public_id", "name", "scope", "workspace_id", "owner_user_id", "secret_suffix", "created_at", "last_used_at", "revoked_at", "is_active"];
@@ -145,12 +145,13 @@ public sealed class KeyCommandsTests : AdminCliTestBase
     [Fact]
     public async Task KeyIssue_UnknownWorkspace_FailsAndWritesNothing()
     {
+        var rows = await RowCountsAsync(StorageNames.ApiKeysTable, StorageNames.TenantsTable);
+
         var result = await RunAsync("key", "issue", "--workspace", Guid.NewGuid().ToString(), "--json");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("workspace", result.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, await CountRowsAsync(StorageNames.ApiKeysTable));
-        Assert.Equal(0, await CountRowsAsync(StorageNames.TenantsTable));
+        Assert.Equal(rows, await RowCountsAsync(StorageNames.ApiKeysTable, StorageNames.TenantsTable));
     }
 
     [Fact]

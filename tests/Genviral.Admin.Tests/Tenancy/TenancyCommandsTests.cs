@@ -4,7 +4,7 @@ using Genviral.Core.Tenancy;
 
 namespace Genviral.Admin.Tests.Tenancy;
 
-public sealed class TenancyCommandsTests : AdminCliTestBase
+public sealed class TenancyCommandsTests(AdminStorage storage) : AdminCliTestBase(storage), IClassFixture<AdminStorage>
 {
     [Fact]
     public async Task UserCreate_Json_PrintsOneObjectAndStoresUser()
@@ -31,10 +31,12 @@ public sealed class TenancyCommandsTests : AdminCliTestBase
     [Fact]
     public async Task UserCreate_InvalidEmail_ReturnsUsageError()
     {
+        var rows = await RowCountsAsync(StorageNames.TenantsTable);
+
         var result = await RunAsync("user", "create", "--email", "not-an-email");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal(0, await CountRowsAsync(StorageNames.TenantsTable));
+        Assert.Equal(rows, await RowCountsAsync(StorageNames.TenantsTable));
     }
 
     [Fact]
@@ -55,21 +57,25 @@ public sealed class TenancyCommandsTests : AdminCliTestBase
     [Fact]
     public async Task WorkspaceCreate_UnknownOwner_FailsAndWritesNothing()
     {
+        var rows = await RowCountsAsync(StorageNames.TenantsTable);
+
         var result = await RunAsync("workspace", "create", "--name", "Acme", "--owner", Guid.NewGuid().ToString(), "--json");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("not found", result.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("not found", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, await CountRowsAsync(StorageNames.TenantsTable));
+        Assert.Equal(rows, await RowCountsAsync(StorageNames.TenantsTable));
     }
 
     [Fact]
     public async Task WorkspaceCreate_OwnerNotAGuid_FailsAsNotFound()
     {
+        var rows = await RowCountsAsync(StorageNames.TenantsTable);
+
         var result = await RunAsync("workspace", "create", "--name", "Acme", "--owner", "../etc#x");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal(0, await CountRowsAsync(StorageNames.TenantsTable));
+        Assert.Equal(rows, await RowCountsAsync(StorageNames.TenantsTable));
     }
 
     [Fact]
@@ -110,12 +116,13 @@ public sealed class TenancyCommandsTests : AdminCliTestBase
     public async Task PlanSet_UnknownWorkspace_FailsAndWritesNothing()
     {
         var workspaceId = Guid.NewGuid().ToString();
+        var rows = await RowCountsAsync(StorageNames.TenantsTable);
 
         var result = await RunAsync("plan", "set", "--workspace", workspaceId, "--plan", "business");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Null(await Tenants.GetSubscriptionAsync(Scope.Workspace(workspaceId), Ct));
-        Assert.Equal(0, await CountRowsAsync(StorageNames.TenantsTable));
+        Assert.Equal(rows, await RowCountsAsync(StorageNames.TenantsTable));
     }
 
     [Fact]

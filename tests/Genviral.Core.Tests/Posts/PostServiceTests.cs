@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Genviral.Core.Accounts;
+using Genviral.Core.Media;
 using Genviral.Core.Posts;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Genviral.Testing;
+using Microsoft.Extensions.Options;
 
 namespace Genviral.Core.Tests.Posts;
 
@@ -142,7 +144,7 @@ public sealed class PostServiceTests : IAsyncLifetime
 
     private PostService Service(StorageClients storage) => new(
         new PostStore(storage), new PostSchedule(storage), new MediaWork(storage),
-        new PostValidation(new AccountStore(storage, TimeProvider.System), TimeProvider.System), storage.Conflicts, _clock);
+        new PostValidation(new AccountStore(storage, TimeProvider.System), new MediaAddressRule(Options.Create(new MediaOptions())), TimeProvider.System), storage.Conflicts, _clock);
 
     private static PostContent ByoContent() =>
         new("Hello", new PostMedia(MediaType.Video, ["https://cdn.example.com/clip.mp4"]), [new PostTarget("a1", Platform.Tiktok, AccountType.Byo)], null, PostStatus.Pending, null);

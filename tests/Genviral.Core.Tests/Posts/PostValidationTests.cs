@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Genviral.Core.Accounts;
+using Genviral.Core.Media;
 using Genviral.Core.Posts;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Genviral.Testing;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Genviral.Core.Tests.Posts;
@@ -23,7 +25,7 @@ public sealed class PostValidationTests : IAsyncLifetime
     {
         StorageClients storage = await TestStorage.CreateAsync(_prefix);
         _accounts = new AccountStore(storage, _time);
-        _validation = new PostValidation(_accounts, _time);
+        _validation = new PostValidation(_accounts, new MediaAddressRule(Options.Create(new MediaOptions { AllowedPrivateHosts = "127.0.0.1:9000" })), _time);
     }
 
     public async ValueTask DisposeAsync() => await TestStorage.DeleteAsync(_prefix);
@@ -136,8 +138,33 @@ public sealed class PostValidationTests : IAsyncLifetime
         Assert.Equal(PostStatus.Pending, content.PrePublishStatus);
     }
 
-    private static string Body(string accounts, string caption = "Hello", string extra = "") =>
-        $$"""{"caption": "{{caption}}", "media": {"type": "video", "url": "https://cdn.example.com/clip.mp4"}, "accounts": {{accounts}}{{extra}}}""";
+    [Theory]
+    [InlineData("http://127.0.0.1:9000/v.mp4", true)]
+    [InlineData("http://127.0.0.1:9001/v.mp4", false)]
+    [InlineData("http://[64:ff9b::a00:1]/x.mp4", false)]
+    [InlineData("http://[2002:a00:1::1]/x.mp4", false)]
+    [InlineData("http://[::a00:1]/x.mp4", false)]
+    [InlineData("http://198.51.100.7/x.mp4", false)]
+    [InlineData("http://203.0.113.9/x.mp4", false)]
+    [InlineData("http://[2001:db8::1]/x.mp4", false)]
+    [InlineData("http://localhost:9001/v.mp4", true)]
+    [InlineData("https://93.184.215.14/v.mp4", true)]
+    public async Task CheckAsync_MediaUrlHost_FollowsTheFetchersAddressRule(string url, bool accepted)
+    {
+        var account = await AddAccountAsync(Platform.Tiktok);
+
+        var (content, rejection) = await CheckAsync(Body($"""["{account}"]""", url: url), null);
+
+        Assert.Equal(accepted, content is not null);
+        if (!accepted)
+        {
+            Assert.Equal(PostRejectionKind.ValidationFailed, rejection!.Kind);
+            Assert.Equal([new RuleIssue("media.url", "URL host must not be a private, loopback or link-local address")], rejection.Issues);
+        }
+    }
+
+    private static string Body(string accounts, string caption = "Hello", string extra = "", string url = "https://cdn.example.com/clip.mp4") =>
+        $$"""{"caption": "{{caption}}", "media": {"type": "video", "url": "{{url}}"}, "accounts": {{accounts}}{{extra}}}""";
 
     private async Task<PostRejection> RejectAsync(string json)
     {

@@ -282,7 +282,7 @@ public sealed class ContentionTests : IAsyncLifetime
         var stored = await CreatePostAsync("http://127.0.0.1:9/clip.mp4");
         _rival.Touches(StorageNames.PostsTable, _scope.PartitionKey, PostKeys.Post(stored.Post.Id));
         var mediaOptions = Options.Create(new MediaOptions());
-        using var http = new MediaHttp(mediaOptions);
+        using var http = new MediaHttp(mediaOptions, new MediaAddressRule(mediaOptions));
         var pipeline = new MediaPipeline(
             new PostStore(_contended), new MediaRehoster(_contended, http, mediaOptions), _contended.Conflicts, mediaOptions, NullLogger<MediaPipeline>.Instance);
 
@@ -311,7 +311,7 @@ public sealed class ContentionTests : IAsyncLifetime
         _rival.Touches(StorageNames.PostsTable, _scope.PartitionKey, [.. Enumerable.Range(0, PostKeys.CounterShards).Select(PostKeys.Counter)]);
 
     private PostService Service(StorageClients storage) => new(
-        new PostStore(storage), new PostSchedule(storage), new MediaWork(storage), new PostValidation(new AccountStore(storage, _time), _time), storage.Conflicts, _time);
+        new PostStore(storage), new PostSchedule(storage), new MediaWork(storage), new PostValidation(new AccountStore(storage, _time), new MediaAddressRule(Options.Create(new MediaOptions())), _time), storage.Conflicts, _time);
 
     private AnalyticsStore Analytics(StorageClients storage) => new(storage, new DailySnapshotIndex(storage), _time);
 

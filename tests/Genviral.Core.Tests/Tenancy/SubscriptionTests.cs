@@ -36,7 +36,8 @@ public sealed class SubscriptionTests
 
     [Theory]
     [InlineData("business", true)]
-    [InlineData("Creator", true)]
+    [InlineData("creator", true)]
+    [InlineData("Creator", false)]
     [InlineData("1", false)]
     [InlineData("enterprise", false)]
     [InlineData("", false)]

@@ -5,7 +5,7 @@ using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Accounts;
 
-public sealed class AccountsEndpointTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class AccountsEndpointTests(SharedApiFactory factory)
 {
     [Fact]
     public async Task GetAccounts_WorkspaceKey_ReturnsActiveWorkspaceAccountsOnly()

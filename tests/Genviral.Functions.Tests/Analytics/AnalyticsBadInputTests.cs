@@ -1,10 +1,11 @@
 using System.Text;
 using System.Text.Json;
+using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Analytics;
 
 /// <summary>Every analytics route, with every method and a set of malformed bodies and queries: always an envelope, never a 5xx.</summary>
-public sealed class AnalyticsBadInputTests(AnalyticsFactory factory) : AnalyticsTestBase(factory), IClassFixture<AnalyticsFactory>
+public sealed class AnalyticsBadInputTests(SharedAnalyticsFactory factory) : AnalyticsTestBase(factory)
 {
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -54,5 +55,25 @@ public sealed class AnalyticsBadInputTests(AnalyticsFactory factory) : Analytics
                 }
             }
         }
+    }
+
+    [Fact]
+    public async Task BodyWithInvalidUtf8_EveryAnalyticsBodyRoute_Returns400InvalidJsonAndWritesNothing()
+    {
+        var (_, client) = await TenantAsync();
+        var id = await CreateTargetIdAsync(client, "tiktok", "@utf8");
+        var before = (await ListTargetsAsync(client)).ToString();
+        (HttpMethod Method, string Path, string Json)[] routes =
+        [
+            (HttpMethod.Post, Base + "/targets", """{"platform":"instagram","identifier":"@new§","alias":"New"}"""),
+            (HttpMethod.Patch, $"{Base}/targets/{id}", """{"displayName":"Renamed §","favorite":true}"""),
+        ];
+
+        foreach (var (method, path, json) in routes)
+        {
+            await InvalidUtf8.AssertRefusedAsync(client, method, path, json);
+        }
+
+        Assert.Equal(before, (await ListTargetsAsync(client)).ToString());
     }
 }

@@ -17,8 +17,9 @@ using StatsRoutes = simulator::Genviral.PlatformSimulator.Stats.StatsRoutes;
 namespace Genviral.Functions.Tests.Analytics;
 
 /// <summary>
-/// The app with the platform simulator running in-process on a free loopback port (real HTTP) and, unless a derived
-/// factory says otherwise, a fake clock: the free daily refresh depends on the UTC day.
+/// The app with the platform simulator running in-process on a free loopback port (real HTTP) and a clock that starts
+/// at <see cref="Start"/>: the free daily refresh depends on the UTC day. It is a fake clock the tests move, unless a
+/// derived factory runs the app's own timers, which need time to pass.
 /// </summary>
 public class AnalyticsFactory : ApiFactory
 {
@@ -30,7 +31,8 @@ public class AnalyticsFactory : ApiFactory
 
     public Uri SimulatorUrl { get; private set; } = null!;
 
-    protected virtual bool UsesFakeTime => true;
+    /// <summary>The app's clock: <see cref="Time"/> unless a derived factory needs one that runs.</summary>
+    public virtual TimeProvider AppClock => Time;
 
     protected virtual IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>();
 
@@ -50,10 +52,7 @@ public class AnalyticsFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        if (UsesFakeTime)
-        {
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
-        }
+        builder.ConfigureTestServices(services => services.AddSingleton(AppClock));
     }
 
     public override async ValueTask InitializeAsync()
@@ -145,3 +144,6 @@ public class AnalyticsFactory : ApiFactory
         return [.. messages.Value.Select(m => m.Body.ToString())];
     }
 }
+
+/// <summary>The app with the simulator, shared by the classes that leave the fake clock at <see cref="AnalyticsFactory.Start"/>.</summary>
+public sealed class SharedAnalyticsFactory : AnalyticsFactory;

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using Genviral.Core.Analytics;
+using Genviral.Core.Storage;
 using Genviral.Functions.Tests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
 
@@ -58,7 +60,8 @@ public sealed class AnalyticsStandaloneFactory : AnalyticsFactory
 {
     public const string EverySecond = "* * * * * *";
 
-    protected override bool UsesFakeTime => false;
+    /// <summary>Real time for the timer and the listener, on the fixed day of <see cref="AnalyticsFactory.Start"/>.</summary>
+    public override TimeProvider AppClock { get; } = new RunningClock(Start);
 
     protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>
     {
@@ -87,13 +90,23 @@ public sealed class AnalyticsStandaloneTests(AnalyticsStandaloneFactory factory)
 
         var done = await Poll.UntilAsync(async () =>
             (await TargetRowAsync(client, id)).GetProperty("last_refresh") is { ValueKind: JsonValueKind.Object } r && r.GetProperty("status").GetString() == "completed");
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        var completedBy = Factory.AppClock.GetUtcNow();
+        var ranAgain = await Poll.UntilAsync(async () => await LastTimerOccurrenceAsync() > completedBy);
 
         Assert.True(done);
+        Assert.True(ranAgain);
         var row = await TargetRowAsync(client, id);
-        Assert.Equal(AnalyticsKeys.DailyRefreshId(id, AnalyticsKeys.Day(DateTimeOffset.UtcNow)), row.GetProperty("last_refresh").GetProperty("id").GetString());
+        Assert.Equal(AnalyticsKeys.DailyRefreshId(id, AnalyticsKeys.Day(AnalyticsFactory.Start)), row.GetProperty("last_refresh").GetProperty("id").GetString());
         Assert.False(row.GetProperty("free_refresh_available").GetBoolean());
         Assert.Single(await RowKeysAsync(tenant, "rfx|" + id));
+    }
+
+    /// <summary>The last occurrence the standalone timer recorded as run for CaptureFreeSnapshots (its lock blob's metadata).</summary>
+    private async Task<DateTimeOffset?> LastTimerOccurrenceAsync()
+    {
+        var blob = Factory.Storage.Container(StorageNames.LocksContainer).GetBlobClient("timers/CaptureFreeSnapshots");
+        var metadata = (await blob.GetPropertiesAsync(cancellationToken: Ct)).Value.Metadata;
+        return metadata.TryGetValue("last_occurrence", out var text) ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : null;
     }
 
     [Fact]

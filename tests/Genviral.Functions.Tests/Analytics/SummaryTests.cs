@@ -10,7 +10,7 @@ namespace Genviral.Functions.Tests.Analytics;
 /// Summaries over hand-placed stats. The clock stays at 2026-12-02 10:00 UTC in this class, so range=14d is
 /// 2026-11-19..2026-12-02 and its previous period 2026-11-05..2026-11-18.
 /// </summary>
-public sealed class SummaryTests(AnalyticsFactory factory) : AnalyticsTestBase(factory), IClassFixture<AnalyticsFactory>
+public sealed class SummaryTests(SharedAnalyticsFactory factory) : AnalyticsTestBase(factory)
 {
     [Fact]
     public async Task Summary_14Days_KpisSeriesAndDeltasMatchHandComputedValues()
@@ -135,6 +135,12 @@ public sealed class SummaryTests(AnalyticsFactory factory) : AnalyticsTestBase(f
     [Theory]
     [InlineData("?range=7d")]
     [InlineData("?range=30D")]
+    [InlineData("?range=ALL")]
+    [InlineData("?platforms=TikTok")]
+    [InlineData("?platform=tiktok,YouTube")]
+    [InlineData("?sortBy=Published_At")]
+    [InlineData("?sortOrder=DESC")]
+    [InlineData("?sort_order=Asc")]
     [InlineData("?start=2026-11-01")]
     [InlineData("?end=2026-11-01")]
     [InlineData("?start=2026-11-31&end=2026-12-01")]

@@ -6,7 +6,7 @@ using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Analytics;
 
-public sealed class TargetsTests(AnalyticsFactory factory) : AnalyticsTestBase(factory), IClassFixture<AnalyticsFactory>
+public sealed class TargetsTests(SharedAnalyticsFactory factory) : AnalyticsTestBase(factory)
 {
     [Fact]
     public async Task CreateTarget_New_Returns201WithTheRow()
@@ -81,6 +81,8 @@ public sealed class TargetsTests(AnalyticsFactory factory) : AnalyticsTestBase(f
     [Theory]
     [InlineData("""{"platform": "pinterest", "identifier": "@brand"}""", "unsupported_platform")]
     [InlineData("""{"platform": "TikTok", "identifier": "@brand"}""", "unsupported_platform")]
+    [InlineData("""{"platform": "YOUTUBE", "identifier": "@brand"}""", "unsupported_platform")]
+    [InlineData("""{"platform": "1", "identifier": "@brand"}""", "unsupported_platform")]
     [InlineData("""{"identifier": "@brand"}""", "unsupported_platform")]
     [InlineData("""{"platform": "tiktok"}""", "missing_identifier")]
     [InlineData("""{"platform": "tiktok", "identifier": " @ "}""", "missing_identifier")]

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Genviral.Core.Posts;
 using Genviral.Functions.Tests.Infrastructure;
+using Genviral.Functions.Tests.Posts;
 
 namespace Genviral.Functions.Tests.Api;
 
 /// <summary>Throws malformed requests at every route: whatever comes back is an envelope and never a 5xx.</summary>
-public sealed class BadInputFuzzTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class BadInputFuzzTests(SharedApiFactory factory) : PostsTestBase(factory)
 {
     private static readonly string[] Paths =
     [
@@ -37,8 +39,8 @@ public sealed class BadInputFuzzTests(ApiFactory factory) : IClassFixture<ApiFac
     [Fact]
     public async Task AnyMalformedRequest_IsAnsweredWithAnEnvelopeAndNever5xx()
     {
-        var tenant = await factory.CreateTenantAsync();
-        using var client = factory.CreateClient();
+        var tenant = await Factory.CreateTenantAsync();
+        using var client = Factory.CreateClient();
         var random = new Random(20261123);
         var tokens = Tokens.Append("Bearer " + tenant.Token).ToArray();
         for (var i = 0; i < 600; i++)
@@ -75,9 +77,34 @@ public sealed class BadInputFuzzTests(ApiFactory factory) : IClassFixture<ApiFac
     }
 
     [Fact]
+    public async Task BodyWithInvalidUtf8_EveryPostsBodyRoute_Returns400InvalidJsonAndWritesNothing()
+    {
+        var (tenant, client, account) = await TenantWithAccountAsync();
+        var id = await CreateAsync(client, VideoPost(account.Id));
+        await SetStatesAsync(tenant, id, PostStatus.Failed);
+        var before = await Store.GetAsync(tenant.Scope, id, Ct);
+        (HttpMethod Method, string Path, string Json)[] routes =
+        [
+            (HttpMethod.Post, "/api/partner/v1/posts", $$$"""{"caption":"Hi §","accounts":[{"id":"{{{account.Id}}}"}],"media":{"type":"video","url":"https://cdn.example.com/clip.mp4"}}"""),
+            (HttpMethod.Patch, $"/api/partner/v1/posts/{id}", """{"caption":"Changed §"}"""),
+            (HttpMethod.Post, "/api/partner/v1/posts/delete", $$"""{"postIds":["{{id}}","§"]}"""),
+            (HttpMethod.Post, "/api/partner/v1/posts/retry", $$"""{"post_ids":["{{id}}","§"]}"""),
+        ];
+
+        foreach (var (method, path, json) in routes)
+        {
+            await InvalidUtf8.AssertRefusedAsync(client, method, path, json);
+        }
+
+        var after = await Store.GetAsync(tenant.Scope, id, Ct);
+        Assert.Equal(before!.ETag, after?.ETag);
+        Assert.Equal(1, (await ListAsync(client)).GetProperty("summary").GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task OversizedHeaderToken_Returns401NotAFault()
     {
-        using var client = factory.CreateClient();
+        using var client = Factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/partner/v1/accounts");
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + new string('a', 10_000));
 

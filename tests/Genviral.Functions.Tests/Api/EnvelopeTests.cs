@@ -5,7 +5,7 @@ using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Api;
 
-public sealed class EnvelopeTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class EnvelopeTests(SharedApiFactory factory)
 {
     [Theory]
     [InlineData("/api/partner/v1/nope")]

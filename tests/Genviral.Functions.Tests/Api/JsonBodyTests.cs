@@ -28,6 +28,41 @@ public sealed class JsonBodyTests
         Assert.Equal(code, error.ErrorCode);
     }
 
+    public static TheoryData<string, byte[]> InvalidUtf8Bodies() => new()
+    {
+        { "byte 0xFF inside a string", [.. "{\"caption\":\"a"u8, 0xFF, .. "b\"}"u8] },
+        { "byte 0xFF in a key", [.. "{\"cap"u8, 0xFF, .. "\":\"a\"}"u8] },
+        { "lone continuation byte", [.. "{\"caption\":\""u8, 0x80, .. "\"}"u8] },
+        { "overlong form of /", [.. "{\"caption\":\""u8, 0xC0, 0xAF, .. "\"}"u8] },
+        { "UTF-8-encoded surrogate", [.. "{\"caption\":\""u8, 0xED, 0xA0, 0x80, .. "\"}"u8] },
+        { "truncated sequence", [.. "{\"caption\":\""u8, 0xE2, 0x82, .. "\"}"u8] },
+        { "escaped lone surrogate", "{\"caption\":\"a\\ud800b\"}"u8.ToArray() },
+        { "escaped lone surrogate in a key", "{\"\\udc00\":1}"u8.ToArray() },
+        { "UTF-16 with a byte order mark", [0xFF, 0xFE, .. Encoding.Unicode.GetBytes("{\"caption\":\"a\"}")] },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidUtf8Bodies))]
+    public async Task ReadObjectAsync_InvalidUtf8_Returns400InvalidJson(string description, byte[] body)
+    {
+        var (_, error) = await _reader.ReadObjectAsync(Request(body, "application/json"), 422, TestContext.Current.CancellationToken);
+
+        Assert.True(error is not null, description);
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal("invalid_json", error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task ReadObjectAsync_ValidUnicodeAndEscapes_ReturnsThem()
+    {
+        var body = "{\"caption\":\"caf\u00e9 \ud83d\ude00 \\ud83d\\ude00 \\u00e9\"}"u8.ToArray();
+
+        var (element, error) = await _reader.ReadObjectAsync(Request(body, "application/json"), 422, TestContext.Current.CancellationToken);
+
+        Assert.Null(error);
+        Assert.Equal("caf\u00e9 \ud83d\ude00 \ud83d\ude00 \u00e9", element.GetProperty("caption").GetString());
+    }
+
     [Fact]
     public async Task ReadObjectAsync_InvalidPayloadStatus_FollowsTheEndpoint()
     {
@@ -107,9 +142,10 @@ public sealed class JsonBodyTests
         Assert.False(root.TryGetProperty("data", out _));
     }
 
-    private static HttpRequest Request(string body, string? contentType)
+    private static HttpRequest Request(string body, string? contentType) => Request(Encoding.UTF8.GetBytes(body), contentType);
+
+    private static HttpRequest Request(byte[] bytes, string? contentType)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
         var context = new DefaultHttpContext();
         context.Request.Body = new MemoryStream(bytes);
         context.Request.ContentType = contentType;

@@ -5,7 +5,7 @@ using Genviral.Functions.Tests.Infrastructure;
 namespace Genviral.Functions.Tests.Auth;
 
 /// <summary>Authentication reuses key rows and subscriptions, yet a change made through the app's own stores applies to the very next request.</summary>
-public sealed class AccessCacheTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class AccessCacheTests(SharedApiFactory factory)
 {
     [Fact]
     public async Task Request_KeyRevokedInProcess_IsRefusedAtOnce()

@@ -13,7 +13,7 @@ namespace Genviral.Functions.Tests.Hosting;
 /// mode serves (its endpoints) and what the OpenAPI document describes are the same functions, and they are the
 /// contract written out below.
 /// </summary>
-public sealed class FunctionMetadataTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class FunctionMetadataTests(SharedApiFactory factory)
 {
     /// <summary>Operations that answer errors or serve the documentation itself, so the document leaves them out.</summary>
     private static readonly string[] Undescribed = ["GetOpenApiDocument", "GetDocs", "Fallback", "MissingAnalyticsTargetId", "MissingAnalyticsRefreshId"];

@@ -58,6 +58,33 @@ public sealed class StandaloneTimerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunOnceAsync_FunctionThrows_RecordsTheOccurrenceAndDoesNotRunItAgain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var attempts = 0;
+        var failing = new StandaloneTimerWork("FailingTimer", EveryMinute, (_, _) =>
+        {
+            attempts++;
+            throw new InvalidOperationException("simulated failure");
+        });
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+        var timer = new StandaloneTimer([failing], _storage, time, NullLogger<StandaloneTimer>.Instance);
+        var blob = _storage.Container(StorageNames.LocksContainer).GetBlobClient("timers/" + failing.Name);
+        await blob.UploadAsync(BinaryData.Empty, ct);
+        var cron = CronExpression.Parse(EveryMinute, CronFormat.IncludeSeconds);
+        var occurrence = time.GetUtcNow();
+
+        var ran = await timer.RunOnceAsync(failing, cron, blob, occurrence, false, ct);
+        var again = await timer.RunOnceAsync(failing, cron, blob, occurrence, true, ct);
+
+        Assert.True(ran);
+        Assert.False(again);
+        Assert.Equal(1, attempts);
+        var recorded = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value.Metadata["last_occurrence"];
+        Assert.Equal(occurrence, DateTimeOffset.Parse(recorded, CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Start_OccurrenceMissedWhileDown_RunsOnceAsPastDueAndRecordsTheLatest()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -7,7 +7,9 @@ using Genviral.Functions.Hosting;
 using Genviral.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Genviral.Functions.Tests.Infrastructure;
 
@@ -19,7 +21,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public string Prefix { get; } = TestStorage.NewPrefix();
 
-    /// <summary>Extra settings a derived factory adds (custom-handler mode, background work, queue rules).</summary>
+    /// <summary>Extra settings a derived factory adds (background work, queue rules, platform base URLs).</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
     internal StorageClients Storage => Services.GetRequiredService<StorageClients>();
@@ -32,6 +34,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(Prefix)));
+        // Requests run in the calling test's execution context, so what the app logs for them reaches that test's output.
+        builder.ConfigureServices(services => services.Configure<TestServerOptions>(o => o.PreserveExecutionContext = true));
         builder.UseSetting("Storage:ConnectionString", TestStorage.ConnectionString);
         builder.UseSetting("Storage:Prefix", Prefix);
         builder.UseSetting("Standalone:BackgroundWork", "false");

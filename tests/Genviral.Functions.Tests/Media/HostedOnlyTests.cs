@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Genviral.Functions.Tests.Media;
 
 /// <summary>Posts that target hosted accounts only keep the caller's URLs once they answer a HEAD (or ranged GET).</summary>
-public sealed class HostedOnlyTests(MediaFactory factory) : MediaTestBase(factory), IClassFixture<MediaFactory>
+public sealed class HostedOnlyTests(SharedMediaFactory factory) : MediaTestBase(factory)
 {
     [Fact]
     public async Task ReachableUrl_IsCheckedWithHead_AndKept()

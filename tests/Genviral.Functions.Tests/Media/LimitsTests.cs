@@ -4,7 +4,7 @@ using Genviral.Core.Posts;
 namespace Genviral.Functions.Tests.Media;
 
 /// <summary>Size limits counted on the bytes, and types told by their first bytes, whatever the headers claim.</summary>
-public sealed class LimitsTests(MediaFactory factory) : MediaTestBase(factory), IClassFixture<MediaFactory>
+public sealed class LimitsTests(SharedMediaFactory factory) : MediaTestBase(factory)
 {
     [Theory]
     [InlineData(true)]

@@ -59,3 +59,6 @@ public sealed class MediaStandaloneFactory : MediaFactory
         ["Queues:MaxPollingInterval"] = "00:00:00.200",
     };
 }
+
+/// <summary>The app with the media source, shared by the media classes that call the pipeline on their own posts.</summary>
+public sealed class SharedMediaFactory : MediaFactory;

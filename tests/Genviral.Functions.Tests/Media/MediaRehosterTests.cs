@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Genviral.Functions.Tests.Media;
 
 /// <summary><see cref="MediaRehoster"/> used directly, as a benchmark would, with its own options.</summary>
-public sealed class MediaRehosterTests(MediaFactory factory) : MediaTestBase(factory), IClassFixture<MediaFactory>
+public sealed class MediaRehosterTests(SharedMediaFactory factory) : MediaTestBase(factory)
 {
     [Fact]
     public async Task StalledSource_TimesOutAsTransient()
@@ -18,7 +18,7 @@ public sealed class MediaRehosterTests(MediaFactory factory) : MediaTestBase(fac
             await Task.Delay(Timeout.Infinite, context.RequestAborted);
         });
         var options = Options.Create(new MediaOptions { AllowedPrivateHosts = $"127.0.0.1:{Source.Port}", FetchTimeout = TimeSpan.FromSeconds(1) });
-        using var http = new MediaHttp(options);
+        using var http = new MediaHttp(options, new MediaAddressRule(options));
         var rehoster = new MediaRehoster(Factory.Storage, http, options);
 
         await Assert.ThrowsAsync<TimeoutException>(() => rehoster.RehostAsync("ws_bench", new Uri(url), MediaType.Video, Ct));
@@ -29,7 +29,7 @@ public sealed class MediaRehosterTests(MediaFactory factory) : MediaTestBase(fac
     {
         var url = Source.Serve(Mp4(1024), "video/mp4");
         var options = Options.Create(new MediaOptions());
-        using var http = new MediaHttp(options);
+        using var http = new MediaHttp(options, new MediaAddressRule(options));
         var rehoster = new MediaRehoster(Factory.Storage, http, options);
 
         var e = await Assert.ThrowsAsync<MediaFailureException>(() => rehoster.RehostAsync("ws_bench", new Uri(url), MediaType.Video, Ct));
@@ -43,7 +43,7 @@ public sealed class MediaRehosterTests(MediaFactory factory) : MediaTestBase(fac
     {
         var bytes = Mp4(5 * 1024 * 1024);
         var options = Options.Create(new MediaOptions { AllowedPrivateHosts = $"127.0.0.1:{Source.Port}" });
-        using var http = new MediaHttp(options);
+        using var http = new MediaHttp(options, new MediaAddressRule(options));
         var rehoster = new MediaRehoster(Factory.Storage, http, options);
 
         var stored = await rehoster.RehostAsync("ws_bench", new Uri(Source.Serve(bytes, "video/mp4")), MediaType.Video, Ct);

@@ -6,7 +6,7 @@ using Genviral.Core.Storage;
 namespace Genviral.Functions.Tests.Media;
 
 /// <summary>BYO posts: media copied into the media container, byte for byte, and shown as read-only SAS URLs.</summary>
-public sealed class RehostTests(MediaFactory factory) : MediaTestBase(factory), IClassFixture<MediaFactory>
+public sealed class RehostTests(SharedMediaFactory factory) : MediaTestBase(factory)
 {
     [Fact]
     public async Task Video_SpanningSeveralBlocks_IsStoredByteForByteUnderItsHash()

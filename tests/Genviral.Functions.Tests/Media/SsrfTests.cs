@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using Genviral.Core.Accounts;
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
 using Genviral.Functions.Tests.Infrastructure;
@@ -8,7 +11,7 @@ namespace Genviral.Functions.Tests.Media;
 /// The fetcher reaches public addresses only. The allow-list names 127.0.0.1 with the source's port and nothing else,
 /// so each URL below is refused before any connection (and the source never sees the request).
 /// </summary>
-public sealed class SsrfTests(MediaFactory factory) : MediaTestBase(factory), IClassFixture<MediaFactory>
+public sealed class SsrfTests(SharedMediaFactory factory) : MediaTestBase(factory)
 {
     public static TheoryData<string> RefusedUrls() =>
     [
@@ -116,6 +119,45 @@ public sealed class SsrfTests(MediaFactory factory) : MediaTestBase(factory), IC
         var post = (await ReadAsync(tenant, created.Post.Id)).Post;
         Assert.DoesNotContain("secret", post.States[0].ErrorMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CreatePost_AllowListedPrivateSource_IsAcceptedAndFetched()
+    {
+        var url = Source.Serve(Mp4(1024), "video/mp4");
+        var (tenant, client, account) = await ClientWithAccountAsync();
+
+        using var response = await client.PostAsJsonAsync("/api/partner/v1/posts", PostBody(account, url), Ct);
+
+        var id = (await EnvelopeAssert.SuccessAsync(response, HttpStatusCode.Created, "Post created")).GetProperty("id").GetString()!;
+        var stored = await ReadAsync(tenant, id);
+        Assert.Equal(MediaOutcome.Ready, await ProcessAsync(tenant, stored.Post));
+        Assert.Single(Source.Requests(url));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:9/clip.mp4")]
+    [InlineData("http://[::1]:{port}/clip.mp4")]
+    [InlineData("http://10.0.0.1:{port}/clip.mp4")]
+    public async Task CreatePost_PrivateSourceOffTheAllowList_Returns400(string url)
+    {
+        var (tenant, client, account) = await ClientWithAccountAsync();
+
+        using var response = await client.PostAsJsonAsync("/api/partner/v1/posts", PostBody(account, url.Replace("{port}", Source.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)), Ct);
+
+        var root = await EnvelopeAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal("media.url", root.GetProperty("issues")[0].GetProperty("field").GetString());
+        Assert.Equal(0, (await Posts.GetSummaryAsync(tenant.Scope, Ct)).Total);
+    }
+
+    private async Task<(Tenant Tenant, HttpClient Client, SocialAccount Account)> ClientWithAccountAsync()
+    {
+        var tenant = await Factory.CreateTenantAsync();
+        var account = await Factory.AddAccountAsync(tenant, Platform.Tiktok, AccountType.Byo);
+        return (tenant, Factory.CreateClient(tenant.Token), account);
+    }
+
+    private static object PostBody(SocialAccount account, string url) =>
+        new { caption = "Allow-list", accounts = new[] { new { id = account.Id } }, media = new { type = "video", url } };
 
     /// <summary>Failed because the address was refused, not because whatever answered there said no.</summary>
     private async Task AssertRefusedAsync(Tenant tenant, string postId)

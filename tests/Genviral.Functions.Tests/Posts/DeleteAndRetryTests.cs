@@ -7,7 +7,7 @@ using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Posts;
 
-public sealed class DeleteAndRetryTests(ApiFactory factory) : PostsTestBase(factory), IClassFixture<ApiFactory>
+public sealed class DeleteAndRetryTests(SharedApiFactory factory) : PostsTestBase(factory)
 {
     private const string DeletePath = "/api/partner/v1/posts/delete";
     private const string RetryPath = "/api/partner/v1/posts/retry";

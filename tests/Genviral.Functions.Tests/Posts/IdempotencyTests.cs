@@ -4,7 +4,7 @@ using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Posts;
 
-public sealed class IdempotencyTests(ApiFactory factory) : PostsTestBase(factory), IClassFixture<ApiFactory>
+public sealed class IdempotencyTests(SharedApiFactory factory) : PostsTestBase(factory)
 {
     private const string Path = "/api/partner/v1/posts";
 

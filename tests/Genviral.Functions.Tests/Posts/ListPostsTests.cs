@@ -5,7 +5,7 @@ using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Posts;
 
-public sealed class ListPostsTests(ApiFactory factory) : PostsTestBase(factory), IClassFixture<ApiFactory>
+public sealed class ListPostsTests(SharedApiFactory factory) : PostsTestBase(factory)
 {
     [Fact]
     public async Task ListPosts_NewestFirstWithFullPostsAndWholeScopeSummary()
@@ -128,6 +128,9 @@ public sealed class ListPostsTests(ApiFactory factory) : PostsTestBase(factory),
 
     [Theory]
     [InlineData("?status=deleted")]
+    [InlineData("?status=POSTED")]
+    [InlineData("?status=Pending")]
+    [InlineData("?status=1")]
     [InlineData("?status=")]
     [InlineData("?limit=0")]
     [InlineData("?limit=101")]

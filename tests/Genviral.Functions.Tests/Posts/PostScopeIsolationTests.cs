@@ -7,7 +7,7 @@ using Genviral.Functions.Tests.Infrastructure;
 namespace Genviral.Functions.Tests.Posts;
 
 /// <summary>Another scope's post behaves exactly like a post that does not exist, on every endpoint.</summary>
-public sealed class PostScopeIsolationTests(ApiFactory factory) : PostsTestBase(factory), IClassFixture<ApiFactory>
+public sealed class PostScopeIsolationTests(SharedApiFactory factory) : PostsTestBase(factory)
 {
     [Theory]
     [InlineData(ScopeKind.Workspace)]

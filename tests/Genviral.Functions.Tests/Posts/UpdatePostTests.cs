@@ -6,7 +6,7 @@ using Genviral.Functions.Tests.Infrastructure;
 
 namespace Genviral.Functions.Tests.Posts;
 
-public sealed class UpdatePostTests(ApiFactory factory) : PostsTestBase(factory), IClassFixture<ApiFactory>
+public sealed class UpdatePostTests(SharedApiFactory factory) : PostsTestBase(factory)
 {
     [Fact]
     public async Task UpdatePost_Caption_ChangesOnlyTheCaption()
