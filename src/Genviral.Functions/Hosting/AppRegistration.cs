@@ -74,7 +74,7 @@ internal static class TelemetryIdentity
     /// <summary>The ClientId of an Application Insights authentication string (<c>Authorization=AAD;ClientId=…</c>), if it names one.</summary>
     public static string? ClientId(string? authenticationString) =>
         authenticationString?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => part.Split('=', 2))
+            .Select(part => part.Split('=', 2, StringSplitOptions.TrimEntries))
             .Where(kv => kv.Length == 2 && kv[0].Equals("ClientId", StringComparison.OrdinalIgnoreCase) && kv[1].Length > 0)
             .Select(kv => kv[1])
             .FirstOrDefault();
