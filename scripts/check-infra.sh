@@ -84,8 +84,9 @@ fi
 check "bicep build infra/**/*.bicep ($count files)" "$BICEP" build --pattern 'infra/**/*.bicep' --outdir "$out/json"
 check "bicep lint  infra/**/*.bicep ($count files)" "$BICEP" lint --pattern 'infra/**/*.bicep'
 
-# main.parameters.json is not compiled by bicep: check that it is JSON and names only parameters main.bicep declares
-# (a typo there would otherwise surface only during `azd provision`).
+# main.parameters.json is not compiled by bicep: check that it is JSON and maps exactly the parameters main.bicep
+# declares (a typo there would otherwise surface only during `azd provision`, and a parameter it leaves out could not
+# be set through azd at all).
 check "parameters  infra/main.parameters.json" python3 - <<'PY'
 import json, re, sys
 declared = set(re.findall(r'^param\s+(\w+)', open('infra/main.bicep').read(), re.M))
@@ -93,6 +94,9 @@ given = json.load(open('infra/main.parameters.json'))['parameters']
 unknown = sorted(set(given) - declared)
 if unknown:
     sys.exit(f'infra/main.parameters.json sets parameters main.bicep does not declare: {unknown}')
+unmapped = sorted(declared - set(given))
+if unmapped:
+    sys.exit(f'main.bicep declares parameters infra/main.parameters.json does not map to an azd variable: {unmapped}')
 PY
 
 if [ "$failed" -ne 0 ]; then
