@@ -115,6 +115,7 @@ internal static class DeliveryEntity
             ["EventType"] = e.Type,
             ["OccurredAt"] = e.OccurredAt,
             ["Subject"] = e.Subject.ToString(),
+            ["AccountId"] = e.AccountId,
             ["State"] = nameof(DeliveryState.Pending),
             ["Attempts"] = 0,
             ["CreatedAt"] = loggedAt,
@@ -153,7 +154,7 @@ internal static class DeliveryEntity
         }
 
         return new WebhookEvent(row.GetString("EventId"), row.GetString("EventType"), row.GetDateTimeOffset("OccurredAt") ?? default,
-            Enum.Parse<WebhookSubject>(row.GetString("Subject")), data);
+            Enum.Parse<WebhookSubject>(row.GetString("Subject")), data, row.GetString("AccountId"));
     }
 
     /// <summary>The row's outcome fields set to <paramref name="d"/>'s.</summary>

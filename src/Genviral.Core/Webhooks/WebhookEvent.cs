@@ -15,7 +15,8 @@ public enum WebhookSubject
 /// (a post row, a refresh row, a webhook row), which the app renders into the API's shape when it sends the event.
 /// </summary>
 /// <param name="Id">Stable across every attempt (the <c>webhook-id</c> header), so receivers can drop repeats.</param>
-public sealed record WebhookEvent(string Id, string Type, DateTimeOffset OccurredAt, WebhookSubject Subject, TableEntity Data)
+/// <param name="AccountId">For post.account.* events: the account whose state reached its end (data is the whole post).</param>
+public sealed record WebhookEvent(string Id, string Type, DateTimeOffset OccurredAt, WebhookSubject Subject, TableEntity Data, string? AccountId = null)
 {
     /// <summary>A new event id: time-ordered, so logs read in order.</summary>
     public static string NewId() => "evt_" + Guid.CreateVersion7().ToString("N");
