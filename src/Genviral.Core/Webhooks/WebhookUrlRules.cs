@@ -1,22 +1,21 @@
 using System.Net;
 using System.Net.Sockets;
 using Genviral.Core.Media;
-using Microsoft.Extensions.Options;
 
 namespace Genviral.Core.Webhooks;
 
 /// <summary>
-/// Which URLs may receive events: https, at most 2,048 characters, and a host that is a public address, by the media
-/// fetcher's rule (<see cref="NetworkAddress"/>) and its single allow-list (<c>Media__AllowedPrivateHosts</c>), which is
-/// also the only way to use plain http (a local receiver). Checked at registration, with the host resolved, and again
-/// before each delivery, where the fetcher's connection guard checks the addresses it actually connects to.
+/// Which URLs may receive events: https, at most 2,048 characters, and a host the media address rule accepts
+/// (<see cref="MediaAddressRule"/>: public addresses, or a <c>host:port</c> on <c>Media__AllowedPrivateHosts</c>); an
+/// allow-listed host is also the only one that may use plain http (a local receiver). Checked at registration, with the
+/// host resolved, and again before each delivery, where the fetcher's connection guard checks the addresses it actually
+/// connects to.
 /// </summary>
-public sealed class WebhookUrlRules(IOptions<MediaOptions> media)
+public sealed class WebhookUrlRules(MediaAddressRule addresses)
 {
     public const int MaxLength = 2048;
 
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(2);
-    private readonly IReadOnlySet<string> _allowed = media.Value.AllowedPrivateHostSet();
 
     /// <summary>What is wrong with <paramref name="url"/> as written, or null; no lookup.</summary>
     public string? Check(string url)
@@ -31,19 +30,16 @@ public sealed class WebhookUrlRules(IOptions<MediaOptions> media)
             return "url must be an absolute https URL";
         }
 
-        var allowed = IsAllowListed(uri);
-        if (uri.Scheme == Uri.UriSchemeHttp && !allowed)
+        if (uri.Scheme == Uri.UriSchemeHttp && !addresses.IsAllowListed(uri.Host, uri.Port))
         {
             return "url must use https";
         }
 
-        return !allowed && IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && !NetworkAddress.IsPublic(address)
-            ? "url host must not be a private, loopback, link-local or otherwise non-public address"
-            : null;
+        return addresses.RefusesLiteral(uri) ? "url host must not be a private, loopback, link-local or otherwise non-public address" : null;
     }
 
     /// <summary>
-    /// <see cref="Check"/>, then the host resolved: a name with any non-public address is refused. A name that does not
+    /// <see cref="Check"/>, then the host resolved: a name with any refused address is refused. A name that does not
     /// resolve (yet) is accepted; every delivery checks the addresses again before it connects.
     /// </summary>
     public async Task<string?> CheckAsync(string url, CancellationToken cancellationToken)
@@ -54,27 +50,25 @@ public sealed class WebhookUrlRules(IOptions<MediaOptions> media)
         }
 
         var uri = new Uri(url);
-        if (IsAllowListed(uri) || IPAddress.TryParse(uri.Host.Trim('[', ']'), out _))
+        if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || addresses.IsAllowListed(uri.Host, uri.Port))
         {
             return null;
         }
 
-        IPAddress[] addresses;
+        IPAddress[] resolved;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ResolveTimeout);
         try
         {
-            addresses = await Dns.GetHostAddressesAsync(uri.DnsSafeHost, timeout.Token);
+            resolved = await Dns.GetHostAddressesAsync(uri.DnsSafeHost, timeout.Token);
         }
         catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return null;
         }
 
-        return addresses.FirstOrDefault(a => !NetworkAddress.IsPublic(a)) is { } blocked
+        return addresses.FirstRefused(uri.Host, uri.Port, resolved) is { } blocked
             ? $"url host {uri.Host} resolves to {blocked}, which is not a public address"
             : null;
     }
-
-    private bool IsAllowListed(Uri uri) => _allowed.Contains($"{uri.Host.ToLowerInvariant()}:{uri.Port}");
 }

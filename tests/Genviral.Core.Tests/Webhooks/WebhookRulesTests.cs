@@ -121,7 +121,7 @@ public sealed class WebhookRulesTests
     [InlineData("/relative", "url must be an absolute https URL")]
     public void Check_Url_FollowsTheMediaAddressRulesAndAllowList(string url, string? problem)
     {
-        var rules = new WebhookUrlRules(Options.Create(new MediaOptions { AllowedPrivateHosts = "127.0.0.1:7000" }));
+        var rules = new WebhookUrlRules(new MediaAddressRule(Options.Create(new MediaOptions { AllowedPrivateHosts = "127.0.0.1:7000" })));
 
         Assert.Equal(problem, rules.Check(url));
     }
@@ -129,7 +129,7 @@ public sealed class WebhookRulesTests
     [Fact]
     public async Task CheckAsync_NameResolvingToLoopback_IsRefused()
     {
-        var rules = new WebhookUrlRules(Options.Create(new MediaOptions()));
+        var rules = new WebhookUrlRules(new MediaAddressRule(Options.Create(new MediaOptions())));
 
         var problem = await rules.CheckAsync("https://localhost/hook", TestContext.Current.CancellationToken);
 
