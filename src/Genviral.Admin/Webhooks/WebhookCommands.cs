@@ -54,9 +54,7 @@ internal static class WebhookCommands
                 : null;
             if (write?.Webhook is not { } stored)
             {
-                return write?.Outcome == WebhookWriteOutcome.Contended
-                    ? context.Output.Fail($"webhook '{id}' kept changing; try again.")
-                    : context.Output.Fail($"webhook '{id}' not found in {owner}.");
+                return context.Output.Fail($"webhook '{id}' not found in {owner}.");
             }
 
             return context.Output.Success(WebhookOutput.From(stored.Webhook), AdminJson.Output.WebhookOutput,

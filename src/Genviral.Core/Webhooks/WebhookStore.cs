@@ -21,9 +21,6 @@ public enum WebhookWriteOutcome
 
     /// <summary>If-Match names another version than the stored one.</summary>
     PreconditionFailed,
-
-    /// <summary>Without If-Match, the webhook kept changing under other writers.</summary>
-    Contended,
 }
 
 public sealed record WebhookWrite(WebhookWriteOutcome Outcome, StoredWebhook? Webhook = null);
@@ -35,19 +32,14 @@ public sealed record StoredDelivery(WebhookDelivery Delivery, WebhookEvent Event
 
 /// <summary>
 /// The webhooks table: one partition per scope, so every read is a point read or a short range of that scope, and a
-/// webhook, its secret and the scope's count change together in one entity-group transaction.
+/// webhook, its secret and the scope's count change together in one entity-group transaction. A change that loses its
+/// ETag race (a concurrent create moved the count, an attempt recorded a failure) is decided again on the fresh rows
+/// (<see cref="ConflictRetry"/>); when other writers keep winning, <see cref="WriteConflictException"/>.
 /// </summary>
 public sealed class WebhookStore(StorageClients storage, TimeProvider time)
 {
-    // Races on the count row (concurrent creates and deletes) settle within a few rounds; past this something is wrong.
-    private const int MaxConflictRetries = 8;
-
-    // A change without If-Match that keeps losing to other writers is re-applied this often, then reported.
-    private const int MaxChangedRetries = 3;
-
     // Old log rows removed per new delivery: more than one, so the log shrinks back after a burst.
     private const int PruneBatch = 20;
-    private const int BatchSize = 100;
 
     private readonly TableClient _table = storage.Table(StorageNames.WebhooksTable);
 
@@ -76,13 +68,14 @@ public sealed class WebhookStore(StorageClients storage, TimeProvider time)
     }
 
     /// <summary>Adds a webhook with a new secret, unless the scope already has <see cref="WebhookOptions.MaxPerScope"/> (then null).</summary>
-    public async Task<CreatedWebhook?> CreateAsync(Scope scope, string url, IReadOnlyList<string> events, string? description, CancellationToken cancellationToken)
+    public Task<CreatedWebhook?> CreateAsync(Scope scope, string url, IReadOnlyList<string> events, string? description, CancellationToken cancellationToken)
     {
         var pk = scope.PartitionKey;
         var now = time.GetUtcNow();
         var webhook = new Webhook(Guid.NewGuid().ToString(), url, events, description, WebhookStatus.Active, null, null, 0, null, now, now);
         var secret = WebhookSignature.NewSecret();
-        for (var attempt = 0; ; attempt++)
+        // Another create or delete that moved the count makes the transaction lose its race: the retry reads the count again.
+        return storage.Conflicts.RunAsync<CreatedWebhook?>(async () =>
         {
             var count = await _table.GetEntityOrNullAsync<CountEntity>(pk, WebhookKeys.Count, cancellationToken);
             if (count?.Webhooks >= WebhookOptions.MaxPerScope)
@@ -90,76 +83,67 @@ public sealed class WebhookStore(StorageClients storage, TimeProvider time)
                 return null;
             }
 
-            var hook = WebhookEntity.ToEntity(pk, webhook);
-            try
-            {
-                var responses = await _table.SubmitSinglePartitionAsync(
-                [
-                    new(TableTransactionActionType.Add, hook),
-                    new(TableTransactionActionType.Add, new SecretEntity { PartitionKey = pk, RowKey = WebhookKeys.Secret(webhook.Id), Current = secret }),
-                    CountAction(pk, count, +1),
-                ], cancellationToken);
-                return new CreatedWebhook(new StoredWebhook(webhook, responses[0].Headers.ETag ?? default), secret);
-            }
-            catch (TableTransactionFailedException e) when (attempt < MaxConflictRetries && e.Status is 409 or 412)
-            {
-                // Another create or delete moved the count: read it again.
-            }
-        }
+            var responses = await _table.SubmitSinglePartitionAsync(
+            [
+                new(TableTransactionActionType.Add, WebhookEntity.ToEntity(pk, webhook)),
+                new(TableTransactionActionType.Add, new SecretEntity { PartitionKey = pk, RowKey = WebhookKeys.Secret(webhook.Id), Current = secret }),
+                CountAction(pk, count, +1),
+            ], cancellationToken);
+            return new CreatedWebhook(new StoredWebhook(webhook, responses[0].Headers.ETag ?? default), secret);
+        });
     }
 
     /// <summary>
     /// Applies <paramref name="change"/> to the stored webhook (returning null leaves it as it is). With
     /// <paramref name="ifMatch"/> a stale ETag is <see cref="WebhookWriteOutcome.PreconditionFailed"/>; without it, a change
-    /// that loses a race is applied again to the fresh row, a few times at most.
+    /// that loses a race is applied again to the fresh row.
     /// </summary>
-    public async Task<WebhookWrite> ChangeAsync(Scope scope, string id, Func<Webhook, Webhook?> change, string? ifMatch, CancellationToken cancellationToken)
+    /// <exception cref="WriteConflictException">Without If-Match, other writers kept winning.</exception>
+    public Task<WebhookWrite> ChangeAsync(Scope scope, string id, Func<Webhook, Webhook?> change, string? ifMatch, CancellationToken cancellationToken)
     {
-        var conditional = !string.IsNullOrEmpty(ifMatch) && ifMatch != "*";
-        for (var attempt = 0; ; attempt++)
+        var conditional = IsConditional(ifMatch);
+        return storage.Conflicts.RunAsync(async () =>
         {
             var current = await GetAsync(scope, id, cancellationToken);
             if (current is null)
             {
-                return new(WebhookWriteOutcome.NotFound);
+                return new WebhookWrite(WebhookWriteOutcome.NotFound);
             }
 
             if (conditional && ifMatch != current.ETag.ToString())
             {
-                return new(WebhookWriteOutcome.PreconditionFailed);
+                return new WebhookWrite(WebhookWriteOutcome.PreconditionFailed);
             }
 
             if (change(current.Webhook) is not { } updated)
             {
-                return new(WebhookWriteOutcome.Done, current);
+                return new WebhookWrite(WebhookWriteOutcome.Done, current);
             }
 
             try
             {
                 var response = await _table.UpdateEntityAsync(WebhookEntity.ToEntity(scope.PartitionKey, updated), current.ETag, TableUpdateMode.Replace, cancellationToken);
-                return new(WebhookWriteOutcome.Done, new StoredWebhook(updated, response.Headers.ETag ?? default));
+                return new WebhookWrite(WebhookWriteOutcome.Done, new StoredWebhook(updated, response.Headers.ETag ?? default));
             }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            catch (RequestFailedException e) when (conditional && e.Status is 412 or 404)
             {
-                if (conditional)
-                {
-                    return new(WebhookWriteOutcome.PreconditionFailed);
-                }
-
-                if (attempt >= MaxChangedRetries)
-                {
-                    return new(WebhookWriteOutcome.Contended);
-                }
+                // The caller named the version to change, and it is gone.
+                return new WebhookWrite(WebhookWriteOutcome.PreconditionFailed);
             }
-        }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return new WebhookWrite(WebhookWriteOutcome.NotFound);
+            }
+        });
     }
 
     /// <summary>Removes the webhook and its secret at once (deliveries in flight then find nothing to send), then its delivery log.</summary>
+    /// <exception cref="WriteConflictException">Without If-Match, other writers kept winning.</exception>
     public async Task<WebhookWriteOutcome> DeleteAsync(Scope scope, string id, string? ifMatch, CancellationToken cancellationToken)
     {
         var pk = scope.PartitionKey;
-        var conditional = !string.IsNullOrEmpty(ifMatch) && ifMatch != "*";
-        for (var attempt = 0; ; attempt++)
+        var conditional = IsConditional(ifMatch);
+        var outcome = await storage.Conflicts.RunAsync(async () =>
         {
             var current = await GetAsync(scope, id, cancellationToken);
             if (current is null)
@@ -175,26 +159,31 @@ public sealed class WebhookStore(StorageClients storage, TimeProvider time)
             var count = await _table.GetEntityOrNullAsync<CountEntity>(pk, WebhookKeys.Count, cancellationToken);
             try
             {
+                // The webhook's ETag or the count moved meanwhile: a 412 or 409, which the retry reads again.
                 await _table.SubmitSinglePartitionAsync(
                 [
                     new(TableTransactionActionType.Delete, new TableEntity(pk, WebhookKeys.Hook(id)), current.ETag),
                     new(TableTransactionActionType.Delete, new TableEntity(pk, WebhookKeys.Secret(id)), ETag.All),
                     CountAction(pk, count, -1),
                 ], cancellationToken);
-                break;
+                return WebhookWriteOutcome.Done;
             }
-            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && e.Status is 412 or 404 && conditional)
+            catch (TableTransactionFailedException e) when (conditional && e.FailedTransactionActionIndex == 0 && e.Status is 412 or 404)
             {
                 return WebhookWriteOutcome.PreconditionFailed;
             }
-            catch (TableTransactionFailedException e) when (attempt < MaxConflictRetries && e.Status is 409 or 412 or 404)
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && e.Status == 404)
             {
-                // The webhook or the count changed in between: look again.
+                // A concurrent delete got there first.
+                return WebhookWriteOutcome.NotFound;
             }
+        });
+        if (outcome == WebhookWriteOutcome.Done)
+        {
+            await DeleteDeliveriesAsync(scope, id, cancellationToken);
         }
 
-        await DeleteDeliveriesAsync(scope, id, cancellationToken);
-        return WebhookWriteOutcome.Done;
+        return outcome;
     }
 
     /// <summary>A new secret for the webhook; the one it replaces keeps signing beside it for <see cref="WebhookOptions.SecretGracePeriod"/>.</summary>
@@ -206,7 +195,8 @@ public sealed class WebhookStore(StorageClients storage, TimeProvider time)
         }
 
         var secret = WebhookSignature.NewSecret();
-        for (var attempt = 0; ; attempt++)
+        // A concurrent rotation that won makes this a 412: the retry rotates on top of it.
+        return await storage.Conflicts.RunAsync<RotatedSecret?>(async () =>
         {
             var row = await _table.GetEntityOrNullAsync<SecretEntity>(scope.PartitionKey, WebhookKeys.Secret(id), cancellationToken);
             if (row is null)
@@ -218,16 +208,9 @@ public sealed class WebhookStore(StorageClients storage, TimeProvider time)
             row.Previous = row.Current;
             row.PreviousExpiresAt = expires;
             row.Current = secret;
-            try
-            {
-                await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
-                return new RotatedSecret(secret, expires);
-            }
-            catch (RequestFailedException e) when (attempt < MaxConflictRetries && e.Status == 412)
-            {
-                // A concurrent rotation won; rotate on top of it.
-            }
-        }
+            await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+            return new RotatedSecret(secret, expires);
+        });
     }
 
     /// <summary>The keys that sign a message now: the current secret's, then the replaced one's during its grace period.</summary>
@@ -329,7 +312,7 @@ public sealed class WebhookStore(StorageClients storage, TimeProvider time)
             }
         }
 
-        await DeleteRowsAsync(scope, expired, cancellationToken);
+        await _table.DeleteRowsAsync(scope.PartitionKey, expired, cancellationToken);
     }
 
     private async Task DeleteDeliveriesAsync(Scope scope, string webhookId, CancellationToken cancellationToken)
@@ -339,33 +322,19 @@ public sealed class WebhookStore(StorageClients storage, TimeProvider time)
         var keys = new List<string>();
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
+            // Deleted as read, a batch at a time: a busy webhook's log can hold many rows.
             keys.Add(row.RowKey);
-            if (keys.Count == BatchSize)
+            if (keys.Count == TableExtensions.MaxTransactionActions)
             {
-                await DeleteRowsAsync(scope, keys, cancellationToken);
+                await _table.DeleteRowsAsync(scope.PartitionKey, keys, cancellationToken);
                 keys.Clear();
             }
         }
 
-        await DeleteRowsAsync(scope, keys, cancellationToken);
+        await _table.DeleteRowsAsync(scope.PartitionKey, keys, cancellationToken);
     }
 
-    private async Task DeleteRowsAsync(Scope scope, IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _table.SubmitSinglePartitionAsync(
-                [.. keys.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(scope.PartitionKey, k), ETag.All))], cancellationToken);
-        }
-        catch (TableTransactionFailedException e) when (e.Status == 404)
-        {
-            // Someone else removed some of them; remove the rest one by one (a missing row is already done).
-            foreach (var key in keys)
-            {
-                await _table.DeleteEntityAsync(scope.PartitionKey, key, ETag.All, cancellationToken);
-            }
-        }
-    }
+    private static bool IsConditional(string? ifMatch) => !string.IsNullOrEmpty(ifMatch) && ifMatch != "*";
 
     private static TableTransactionAction CountAction(string pk, CountEntity? count, int delta) => count is null
         ? new(TableTransactionActionType.Add, new CountEntity { PartitionKey = pk, RowKey = WebhookKeys.Count, Webhooks = Math.Max(0, delta) })

@@ -47,7 +47,6 @@ internal static class ErrorCodes
     public const string AnalyticsFailed = "analytics_failed";
     public const string WebhookLimitReached = "webhook_limit_reached";
     public const string WebhookDisabled = "webhook_disabled";
-    public const string WebhookConflict = "webhook_conflict";
     public const string WebhooksFailed = "webhooks_failed";
 
     public static IReadOnlyList<string> All { get; } =
@@ -57,6 +56,6 @@ internal static class ErrorCodes
         SubscriptionLookupFailed, ValidationFailed, UnknownAccounts, MissingAccounts, InvalidMusicUrl, CreateFailed, UpdateFailed,
         GetFailed, ListFailed, ExternalIdImmutable, PreconditionFailed, TooManyPostIds, BulkDeleteFailed, RetryFailed, InvalidQueryParameter,
         UnsupportedPlatform, MissingIdentifier, MissingTargetId, MissingRefreshId, TargetNotFound, RefreshNotFound, NoValidUpdates,
-        InsufficientCredits, AnalyticsConflict, RateLimited, AnalyticsFailed, WebhookLimitReached, WebhookDisabled, WebhookConflict, WebhooksFailed,
+        InsufficientCredits, AnalyticsConflict, RateLimited, AnalyticsFailed, WebhookLimitReached, WebhookDisabled, WebhooksFailed,
     ];
 }

@@ -220,13 +220,9 @@ internal sealed class WebhookFunctions(JsonBody json, WebhookStore store, Webhoo
 
     private static ApiError WebhookNotFound() => ApiError.NotFound("Webhook not found");
 
-    private static ApiError WriteError(WebhookWriteOutcome outcome) => outcome switch
-    {
-        WebhookWriteOutcome.NotFound => WebhookNotFound(),
-        WebhookWriteOutcome.PreconditionFailed => new ApiError(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed,
-            "The webhook changed since the ETag in If-Match was read"),
-        _ => new ApiError(StatusCodes.Status409Conflict, ErrorCodes.WebhookConflict, "The webhook is changing; try again"),
-    };
+    private static ApiError WriteError(WebhookWriteOutcome outcome) => outcome == WebhookWriteOutcome.PreconditionFailed
+        ? new ApiError(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed, "The webhook changed since the ETag in If-Match was read")
+        : WebhookNotFound();
 
     private static ApiError BadQuery(string name, string problem) =>
         new(StatusCodes.Status400BadRequest, ErrorCodes.InvalidQueryParameter, $"Query parameter {name} {problem}");

@@ -3,7 +3,7 @@ using Genviral.Core.Webhooks;
 
 namespace Genviral.Admin.Tests.Webhooks;
 
-public sealed class WebhookCommandsTests : AdminCliTestBase
+public sealed class WebhookCommandsTests(AdminStorage storage) : AdminCliTestBase(storage), IClassFixture<AdminStorage>
 {
     private WebhookStore Webhooks => new(Storage, TimeProvider.System);
 
