@@ -88,6 +88,7 @@ var tableNames = [
   'analyticsdays'
   'platformposts'
   'webhooks'
+  'webhookoutbox'
 ]
 // Each queue and its '<queue>-poison' queue, where the host (and the standalone consumer) parks a message after
 // its last attempt. Declared rather than left to the runtime so that they exist before the first failure.

@@ -244,6 +244,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Webhooks__RetrySchedule'
           value: '00:00:05,00:05:00,00:30:00,02:00:00,05:00:00,10:00:00,10:00:00'
         }
+        // The outbox sweep ([TimerTrigger("%SweepWebhookOutboxSchedule%")]): every minute, half a minute after the dispatcher.
+        {
+          name: 'SweepWebhookOutboxSchedule'
+          value: '30 * * * * *'
+        }
         // Publishing: the dispatcher's schedule ([TimerTrigger("%PublishDuePostsSchedule%")]) and rules.
         {
           name: 'PublishDuePostsSchedule'

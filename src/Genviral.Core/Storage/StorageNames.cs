@@ -27,6 +27,9 @@ public static class StorageNames
     /// <summary>Webhooks, their signing secrets and delivery logs, one partition per scope.</summary>
     public const string WebhooksTable = "webhooks";
 
+    /// <summary>Hints of webhook outbox rows not yet handed over: partition = the minute they were written, across all scopes.</summary>
+    public const string WebhookOutboxTable = "webhookoutbox";
+
     public const string KeyUsageQueue = "key-usage";
     public const string MediaRehostQueue = "media-rehost";
     public const string AnalyticsRefreshQueue = "analytics-refresh";
@@ -41,7 +44,7 @@ public static class StorageNames
     public const string MediaContainer = "media";
 
     public static IReadOnlyList<string> Tables { get; } = [ApiKeysTable, TenantsTable, AccountsTable, AccountCredentialsTable, PostsTable, ScheduleTable,
-        AnalyticsTable, AnalyticsDaysTable, PlatformPostsTable, WebhooksTable];
+        AnalyticsTable, AnalyticsDaysTable, PlatformPostsTable, WebhooksTable, WebhookOutboxTable];
 
     public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue, AnalyticsRefreshQueue, WebhookDeliveryQueue];
 

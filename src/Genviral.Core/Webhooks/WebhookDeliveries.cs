@@ -12,13 +12,20 @@ namespace Genviral.Core.Webhooks;
 public sealed record WebhookDeliveryMessage(
     [property: JsonPropertyName("scope")] string Scope,
     [property: JsonPropertyName("delivery")] string Delivery,
-    [property: JsonPropertyName("attempt")] int Attempt);
+    [property: JsonPropertyName("attempt")] int Attempt)
+{
+    /// <summary>Queues this attempt, invisible for <paramref name="delay"/> (the retry's backoff; zero for a first attempt).</summary>
+    internal async Task SendAsync(StorageClients storage, TimeSpan delay, CancellationToken cancellationToken) =>
+        await storage.Queue(StorageNames.WebhookDeliveryQueue).SendMessageAsync(
+            JsonSerializer.Serialize(this, WebhookJson.Default.WebhookDeliveryMessage), visibilityTimeout: delay, cancellationToken: cancellationToken);
+}
 
 [JsonSerializable(typeof(WebhookDeliveryMessage))]
+[JsonSerializable(typeof(List<OutboxEvent>))]
 internal sealed partial class WebhookJson : JsonSerializerContext;
 
 /// <summary>
-/// Delivery of events: logging an event for the webhooks that want it, and each attempt. Every attempt is its own
+/// Delivery of events, attempt by attempt (the outbox logs them and queues each first attempt). Every attempt is its own
 /// queue message; a failed attempt sends the next one with the retry delay as its initial invisibility, before it
 /// records the outcome, so a crash repeats an attempt (receivers dedupe by webhook-id) rather than ending the retries.
 /// A message for an attempt that was already made, or for a delivery that is settled, changes nothing.
@@ -29,31 +36,6 @@ public sealed partial class WebhookDeliveries(
 {
     /// <summary>Renders an event's body (<c>{type, timestamp, data}</c>) from its logged snapshot; the API's wire shapes live in the app.</summary>
     public delegate Task<string> Renderer(Scope scope, WebhookEvent e, CancellationToken cancellationToken);
-
-    /// <summary>Logs <paramref name="e"/> for every active webhook of the scope that subscribes to its type, and queues the first attempts.</summary>
-    public async Task PublishAsync(Scope scope, WebhookEvent e, CancellationToken cancellationToken)
-    {
-        foreach (var hook in await store.ListAsync(scope, cancellationToken))
-        {
-            if (hook.Webhook.Status == WebhookStatus.Active && hook.Webhook.IsSubscribedTo(e.Type))
-            {
-                await EnqueueAsync(scope, hook.Webhook.Id, e, cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>Logs <paramref name="e"/> for one webhook and queues its first attempt, unless an attempt was already made.</summary>
-    public async Task<WebhookDelivery> EnqueueAsync(Scope scope, string webhookId, WebhookEvent e, CancellationToken cancellationToken)
-    {
-        // Logged first: a message whose row is missing is dropped, so the row must exist before the message can be seen.
-        var stored = await store.AddDeliveryAsync(scope, webhookId, e, cancellationToken);
-        if (stored.Delivery is { State: DeliveryState.Pending, Attempts: 0 })
-        {
-            await SendAsync(new WebhookDeliveryMessage(scope.PartitionKey, stored.Delivery.Key, 1), TimeSpan.Zero, cancellationToken);
-        }
-
-        return stored.Delivery;
-    }
 
     /// <summary>Makes the attempt a queue message asks for, records how it went, and schedules the next one if any.</summary>
     public async Task DeliverAsync(WebhookDeliveryMessage message, Renderer render, CancellationToken cancellationToken)
@@ -112,7 +94,7 @@ public sealed partial class WebhookDeliveries(
         {
             var delay = Jitter(delays[message.Attempt - 1]);
             next = now + delay;
-            await SendAsync(message with { Attempt = message.Attempt + 1 }, delay, cancellationToken);
+            await (message with { Attempt = message.Attempt + 1 }).SendAsync(storage, delay, cancellationToken);
         }
 
         await store.RecordAsync(scope, stored, delivery with
@@ -164,10 +146,6 @@ public sealed partial class WebhookDeliveries(
         var body = await render(scope, e, cancellationToken);
         return await sender.SendAsync(new Uri(hook.Url), e.Id, body, keys, cancellationToken);
     }
-
-    private async Task SendAsync(WebhookDeliveryMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
-        await storage.Queue(StorageNames.WebhookDeliveryQueue).SendMessageAsync(
-            JsonSerializer.Serialize(message, WebhookJson.Default.WebhookDeliveryMessage), visibilityTimeout: delay, cancellationToken: cancellationToken);
 
     /// <summary>±20%, so receivers that failed together are not all retried in the same second.</summary>
     private static TimeSpan Jitter(TimeSpan delay) => delay * (0.8 + (0.4 * Random.Shared.NextDouble()));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 
@@ -98,14 +99,72 @@ internal sealed class CountEntity : ITableEntity
 }
 
 /// <summary>
-/// A delivery log row: one event for one webhook and how its attempts went. The event's object is kept on the row as it
-/// was when the event happened (properties prefixed <see cref="DataPrefix"/>), so every attempt sends the same event,
-/// whatever happened to the object since.
+/// An event's object as it was when the event happened, kept on the outbox row and on each delivery log row as
+/// properties prefixed <see cref="Prefix"/>, so every attempt sends the same event, whatever happened to the object since.
 /// </summary>
+internal static class EventData
+{
+    public const string Prefix = "Data_";
+
+    public static void WriteTo(TableEntity row, TableEntity data)
+    {
+        foreach (var (name, value) in data)
+        {
+            row[Prefix + name] = value;
+        }
+    }
+
+    public static TableEntity ReadFrom(TableEntity row)
+    {
+        var data = new TableEntity();
+        foreach (var (name, value) in row)
+        {
+            if (name.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                data[name[Prefix.Length..]] = value;
+            }
+        }
+
+        return data;
+    }
+}
+
+/// <summary>
+/// An outbox row: the events one state change raised, written in the same entity-group transaction as that change (so
+/// in the changed object's table and partition, under its own row-key prefix), with one copy of the object as the
+/// change left it. Removed once every event is in the delivery log of each webhook that wants it.
+/// </summary>
+internal static class OutboxEntity
+{
+    public const string Prefix = "outbox|";
+
+    public static string Key(string id) => Prefix + id;
+
+    public static TableEntity From(string partitionKey, string id, DateTimeOffset occurredAt, WebhookSubject subject, IReadOnlyList<OutboxEvent> events, TableEntity data)
+    {
+        var row = new TableEntity(partitionKey, Key(id))
+        {
+            ["OccurredAt"] = occurredAt,
+            ["Subject"] = subject.ToString(),
+            ["Events"] = JsonSerializer.Serialize(events.ToList(), WebhookJson.Default.ListOutboxEvent),
+        };
+        EventData.WriteTo(row, data);
+        return row;
+    }
+
+    public static IReadOnlyList<WebhookEvent> ToEvents(TableEntity row)
+    {
+        var occurredAt = row.GetDateTimeOffset("OccurredAt") ?? default;
+        var subject = Enum.Parse<WebhookSubject>(row.GetString("Subject"));
+        var data = EventData.ReadFrom(row);
+        var events = JsonSerializer.Deserialize(row.GetString("Events"), WebhookJson.Default.ListOutboxEvent) ?? [];
+        return [.. events.Select(e => new WebhookEvent(e.Id, e.Type, occurredAt, subject, data, e.AccountId))];
+    }
+}
+
+/// <summary>A delivery log row: one event for one webhook and how its attempts went, with the event's object (<see cref="EventData"/>).</summary>
 internal static class DeliveryEntity
 {
-    public const string DataPrefix = "Data_";
-
     public static TableEntity From(string partitionKey, string rowKey, string webhookId, WebhookEvent e, DateTimeOffset loggedAt)
     {
         var row = new TableEntity(partitionKey, rowKey)
@@ -120,11 +179,7 @@ internal static class DeliveryEntity
             ["Attempts"] = 0,
             ["CreatedAt"] = loggedAt,
         };
-        foreach (var (name, value) in e.Data)
-        {
-            row[DataPrefix + name] = value;
-        }
-
+        EventData.WriteTo(row, e.Data);
         return row;
     }
 
@@ -142,20 +197,9 @@ internal static class DeliveryEntity
         row.GetDateTimeOffset("DeliveredAt"),
         row.GetDateTimeOffset("CreatedAt") ?? default);
 
-    public static WebhookEvent ToEvent(TableEntity row)
-    {
-        var data = new TableEntity();
-        foreach (var (name, value) in row)
-        {
-            if (name.StartsWith(DataPrefix, StringComparison.Ordinal))
-            {
-                data[name[DataPrefix.Length..]] = value;
-            }
-        }
-
-        return new WebhookEvent(row.GetString("EventId"), row.GetString("EventType"), row.GetDateTimeOffset("OccurredAt") ?? default,
-            Enum.Parse<WebhookSubject>(row.GetString("Subject")), data, row.GetString("AccountId"));
-    }
+    public static WebhookEvent ToEvent(TableEntity row) =>
+        new(row.GetString("EventId"), row.GetString("EventType"), row.GetDateTimeOffset("OccurredAt") ?? default,
+            Enum.Parse<WebhookSubject>(row.GetString("Subject")), EventData.ReadFrom(row), row.GetString("AccountId"));
 
     /// <summary>The row's outcome fields set to <paramref name="d"/>'s.</summary>
     public static TableEntity WithOutcome(TableEntity row, WebhookDelivery d)

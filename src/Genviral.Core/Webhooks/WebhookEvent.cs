@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 
 namespace Genviral.Core.Webhooks;
@@ -36,6 +37,15 @@ public sealed record WebhookEvent(string Id, string Type, DateTimeOffset Occurre
         return data;
     }
 }
+
+/// <summary>An event a state change raises: its type, and for post.account.* events the account whose state ended.</summary>
+public sealed record RaisedEvent(string Type, string? AccountId = null);
+
+/// <summary>An event as the outbox keeps it: a raised event with the id it carries in every attempt to every webhook.</summary>
+internal sealed record OutboxEvent(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("account_id")] string? AccountId);
 
 public enum DeliveryState
 {

@@ -4,7 +4,7 @@ namespace Genviral.Core.Webhooks;
 
 public static class WebhookRegistration
 {
-    /// <summary>The webhook store, its URL rules and delivery (which sends through the media fetcher's guarded client).</summary>
+    /// <summary>The webhook store, its URL rules, the outbox of events and delivery (which sends through the media fetcher's guarded client).</summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -12,6 +12,7 @@ public static class WebhookRegistration
         services.AddSingleton<WebhookUrlRules>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDeliveries>();
+        services.AddSingleton<WebhookOutbox>();
         return services;
     }
 }

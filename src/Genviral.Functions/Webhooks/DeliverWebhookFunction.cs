@@ -9,7 +9,7 @@ namespace Genviral.Functions.Webhooks;
 /// failed attempt is not a failed invocation: the retry is a new message, sent with the backoff as its delay. Only
 /// storage trouble throws, and the queue then tries the same attempt again.
 /// </summary>
-internal sealed partial class DeliverWebhookFunction(WebhookDeliveries deliveries, ILogger<DeliverWebhookFunction> logger)
+internal sealed partial class DeliverWebhookFunction(WebhookDeliveries deliveries, WebhookPayloads payloads, ILogger<DeliverWebhookFunction> logger)
 {
     [Function(nameof(DeliverWebhook))]
     public async Task DeliverWebhook([QueueTrigger(StorageNames.WebhookDeliveryQueue)] string message, string id, CancellationToken cancellationToken)
@@ -21,7 +21,7 @@ internal sealed partial class DeliverWebhookFunction(WebhookDeliveries deliverie
             return;
         }
 
-        await deliveries.DeliverAsync(work, WebhookPayloads.RenderAsync, cancellationToken);
+        await deliveries.DeliverAsync(work, payloads.RenderAsync, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped malformed webhook-delivery message {MessageId}")]

@@ -9,7 +9,7 @@ namespace Genviral.Functions.Webhooks;
 [Tags("Webhooks")]
 [RequireApiKey]
 [FaultCode(ErrorCodes.WebhooksFailed)]
-internal sealed class WebhookFunctions(JsonBody json, WebhookStore store, WebhookUrlRules urls, WebhookDeliveries deliveries, TimeProvider time)
+internal sealed class WebhookFunctions(JsonBody json, WebhookStore store, WebhookUrlRules urls, WebhookOutbox outbox, TimeProvider time)
 {
     private const string WebhooksRoute = ApiRoutes.Base + "/webhooks";
     private const string WebhookRoute = WebhooksRoute + "/{id}";
@@ -143,7 +143,7 @@ internal sealed class WebhookFunctions(JsonBody json, WebhookStore store, Webhoo
     [EndpointSummary("Issue a new signing secret, shown only in this answer; the old one keeps signing beside it for 24 hours")]
     [EndpointDescription("During the 24 hours webhook-signature carries two signatures, space-separated: one with the new secret, one with the old. " +
         "Accept a message when either verifies, switch your receiver to the new secret, and the old signature stops by itself.")]
-    [ProducesErrors(404)]
+    [ProducesErrors(404, 409)]
     public async Task<Results<Ok<Envelope<WebhookResponse>>, ApiError>> RotateWebhookSecret(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = WebhookRoute + "/rotate-secret")] HttpRequest http, string id, CancellationToken cancellationToken)
     {
@@ -177,7 +177,7 @@ internal sealed class WebhookFunctions(JsonBody json, WebhookStore store, Webhoo
 
         var e = new WebhookEvent(WebhookEvent.NewId(), WebhookEvents.WebhookTest, time.GetUtcNow(), WebhookSubject.Webhook,
             WebhookEvent.Snapshot(WebhookEntity.ToEntity(scope.PartitionKey, stored.Webhook)));
-        var delivery = await deliveries.EnqueueAsync(scope, id, e, cancellationToken);
+        var delivery = await outbox.EnqueueAsync(scope, id, e, cancellationToken);
         return TypedResults.Accepted($"/{WebhookRoute.Replace("{id}", id, StringComparison.Ordinal)}/deliveries",
             ApiJson.Envelope("Test event queued", delivery.ToResponse(), StatusCodes.Status202Accepted));
     }

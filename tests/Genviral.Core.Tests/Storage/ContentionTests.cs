@@ -9,6 +9,7 @@ using Genviral.Core.Posts;
 using Genviral.Core.Publishing;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
+using Genviral.Core.Webhooks;
 using Genviral.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -313,7 +314,8 @@ public sealed class ContentionTests : IAsyncLifetime
     private PostService Service(StorageClients storage) => new(
         new PostStore(storage), new PostSchedule(storage), new MediaWork(storage), new PostValidation(new AccountStore(storage, _time), new MediaAddressRule(Options.Create(new MediaOptions())), _time), storage.Conflicts, _time);
 
-    private AnalyticsStore Analytics(StorageClients storage) => new(storage, new DailySnapshotIndex(storage), _time);
+    private AnalyticsStore Analytics(StorageClients storage) =>
+        new(storage, new DailySnapshotIndex(storage), new WebhookOutbox(storage, new WebhookStore(storage, _time), _time, NullLogger<WebhookOutbox>.Instance), _time);
 
     private AnalyticsRefreshes Refreshes(StorageClients storage) => new(
         Analytics(storage), new CreditLedger(storage, _time, _cache), new AnalyticsWork(storage), new DailySnapshotIndex(storage), new StatsConnectors([]),

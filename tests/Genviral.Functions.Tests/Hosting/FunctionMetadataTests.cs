@@ -58,6 +58,7 @@ public sealed class FunctionMetadataTests(SharedApiFactory factory)
         { "DeliverWebhook", "queueTrigger", "", "webhook-delivery" },
         { "PublishDuePosts", "timerTrigger", "", "%PublishDuePostsSchedule%" },
         { "CaptureFreeSnapshots", "timerTrigger", "", "%CaptureFreeSnapshotsSchedule%" },
+        { "SweepWebhookOutbox", "timerTrigger", "", "%SweepWebhookOutboxSchedule%" },
     };
 
     [Fact]
