@@ -295,6 +295,42 @@ public sealed class ContentionTests : IAsyncLifetime
         Assert.False(media.Failed || media.Ready);
     }
 
+    [Fact]
+    public async Task WebhookStore_CreateWhileTheCountKeepsChanging_GivesUpAndAddsNoWebhook()
+    {
+        _rival.Touches(StorageNames.WebhooksTable, _scope.PartitionKey, WebhookKeys.Count);
+
+        await Assert.ThrowsAsync<WriteConflictException>(() => new WebhookStore(_contended, _time).CreateAsync(_scope, "https://hooks.example.com/a", ["*"], null, Ct));
+
+        Assert.Equal(Attempts, _rival.Wins);
+        Assert.Empty(await new WebhookStore(_plain, _time).ListAsync(_scope, Ct));
+    }
+
+    [Fact]
+    public async Task WebhookStore_ChangeWhileTheWebhookKeepsChanging_GivesUpAndKeepsItAsTheRivalLeftIt()
+    {
+        var id = (await new WebhookStore(_plain, _time).CreateAsync(_scope, "https://hooks.example.com/a", ["*"], null, Ct))!.Stored.Webhook.Id;
+        _rival.Touches(StorageNames.WebhooksTable, _scope.PartitionKey, WebhookKeys.Hook(id));
+
+        await Assert.ThrowsAsync<WriteConflictException>(() =>
+            new WebhookStore(_contended, _time).ChangeAsync(_scope, id, w => w with { Description = "changed" }, ifMatch: null, Ct));
+
+        Assert.Equal(Attempts, _rival.Wins);
+        Assert.Null((await new WebhookStore(_plain, _time).GetAsync(_scope, id, Ct))!.Webhook.Description);
+    }
+
+    [Fact]
+    public async Task WebhookStore_DeleteWhileTheCountKeepsChanging_GivesUpAndKeepsTheWebhook()
+    {
+        var id = (await new WebhookStore(_plain, _time).CreateAsync(_scope, "https://hooks.example.com/a", ["*"], null, Ct))!.Stored.Webhook.Id;
+        _rival.Touches(StorageNames.WebhooksTable, _scope.PartitionKey, WebhookKeys.Count);
+
+        await Assert.ThrowsAsync<WriteConflictException>(() => new WebhookStore(_contended, _time).DeleteAsync(_scope, id, ifMatch: null, Ct));
+
+        Assert.Equal(Attempts, _rival.Wins);
+        Assert.NotNull(await new WebhookStore(_plain, _time).GetAsync(_scope, id, Ct));
+    }
+
     private static Post NewPost(string url = "https://cdn.example.com/clip.mp4")
     {
         var now = TimeProvider.System.GetUtcNow();

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Genviral.Functions.Tests.Webhooks;
 
-/// <summary>One request the receiver got.</summary>
-public sealed record ReceivedWebhook(string Path, string Id, string Timestamp, string Signature, string Body)
+/// <summary>One request the receiver got, and when.</summary>
+public sealed record ReceivedWebhook(string Path, string Id, string Timestamp, string Signature, string Body, DateTimeOffset At)
 {
     public JsonElement Json()
     {
@@ -45,7 +45,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             var headers = context.Request.Headers;
-            _received.Enqueue(new ReceivedWebhook(path, headers["webhook-id"].ToString(), headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString(), body));
+            _received.Enqueue(new ReceivedWebhook(path, headers["webhook-id"].ToString(), headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString(), body,
+                DateTimeOffset.UtcNow));
             var answer = _answers.TryGetValue(path, out var queue) && queue.TryDequeue(out var next) ? next : StatusCodes.Status200OK;
             if (answer < 0)
             {

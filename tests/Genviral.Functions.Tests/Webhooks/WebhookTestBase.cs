@@ -28,7 +28,7 @@ public abstract class WebhookTestBase(WebhookFactory factory)
         return (tenant, Factory.CreateClient(tenant.Token));
     }
 
-    protected static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, JsonNode body) =>
+    internal static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, JsonNode body) =>
         client.PostAsync(path, JsonContent.Create(body), Ct);
 
     protected static async Task<HttpResponseMessage> PatchJsonAsync(HttpClient client, string id, JsonNode body, string? ifMatch = null)
@@ -42,14 +42,14 @@ public abstract class WebhookTestBase(WebhookFactory factory)
         return await client.SendAsync(request, Ct);
     }
 
-    protected static JsonObject Body(string url, params string[] events) => new()
+    internal static JsonObject Body(string url, params string[] events) => new()
     {
         ["url"] = url,
         ["events"] = new JsonArray([.. events.Select(e => (JsonNode)e)]),
     };
 
     /// <summary>Creates a webhook through the API and returns its id and secret.</summary>
-    protected static async Task<(string Id, string Secret)> CreateAsync(HttpClient client, string url, params string[] events)
+    internal static async Task<(string Id, string Secret)> CreateAsync(HttpClient client, string url, params string[] events)
     {
         using var response = await PostJsonAsync(client, Base, Body(url, events.Length == 0 ? ["*"] : events));
         var data = await EnvelopeAssert.SuccessAsync(response, HttpStatusCode.Created, "Webhook created");
