@@ -208,12 +208,12 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
             ended = true;
             return refresh;
         });
-        if (ended && events is not null)
+        if (events is not null)
         {
-            await outbox.PublishAsync(events, cancellationToken);
+            // A refresh that had ended already raises nothing.
+            await (ended ? outbox.PublishAsync(events, cancellationToken) : outbox.AbandonAsync(events, cancellationToken));
         }
 
-        // A refresh that had ended already raises nothing; the sweep drops the hint written for it.
         return result;
     }
 

@@ -215,17 +215,12 @@ public sealed class PostStore(StorageClients storage, WebhookOutbox? outbox = nu
                 return null;
             }
         });
-        if (stored is null)
-        {
-            throw new PostChangedException();
-        }
-
         if (events is not null)
         {
-            await outbox!.PublishAsync(events, cancellationToken);
+            await (stored is null ? outbox!.AbandonAsync(events, cancellationToken) : outbox!.PublishAsync(events, cancellationToken));
         }
 
-        return stored;
+        return stored ?? throw new PostChangedException();
     }
 
     /// <summary>Removes the post, its index rows, its counter contribution and its idempotency row, all at once.</summary>

@@ -127,6 +127,24 @@ public sealed partial class WebhookOutbox(StorageClients storage, WebhookStore w
     }
 
     /// <summary>
+    /// The change reports it did not happen (it lost to another writer, or found its object gone or ended): settles the
+    /// hint now rather than leaving it to the sweep. It does what the sweep would: the hint goes, unless the outbox row
+    /// is there after all (a commit whose answer was lost, and the retry of it then lost to the commit itself), whose
+    /// events are then handed over. A failure is logged, not thrown: the sweep tries later.
+    /// </summary>
+    public async Task AbandonAsync(PendingEvents pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SweepOneAsync(Hint(pending.OccurredAt, pending.Table, pending.Scope, pending.Id), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogLeftForSweep(logger, e, pending.Scope.PartitionKey, pending.Id);
+        }
+    }
+
+    /// <summary>
     /// Logs <paramref name="e"/> for one webhook and queues its first attempt, unless an attempt was already made (the
     /// event was logged before: a sweep after a hand-over that stopped half-way, or a repeated call).
     /// </summary>

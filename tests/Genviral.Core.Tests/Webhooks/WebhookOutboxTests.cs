@@ -1,12 +1,16 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Genviral.Core.Accounts;
+using Genviral.Core.Analytics;
+using Genviral.Core.Auth;
+using Genviral.Core.Platforms.Stats;
 using Genviral.Core.Posts;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Genviral.Core.Webhooks;
 using Genviral.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Genviral.Core.Tests.Webhooks;
@@ -73,6 +77,22 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateAsync_PostChangedMeanwhile_RaisesNothingAndLeavesNoHint()
+    {
+        var id = await CreateWebhookAsync("*");
+        var posts = new PostStore(_storage, _outbox);
+        var stale = await CreatePostAsync(posts, "a1");
+        await posts.UpdateAsync(_scope, stale, stale.Post with { Caption = "edited" }, Ct);
+
+        await Assert.ThrowsAsync<PostChangedException>(() => posts.UpdateAsync(_scope, stale, Posted(stale.Post), Ct));
+
+        Assert.Empty(await DeliveriesAsync(id));
+        Assert.Equal(0, await QueuedAsync());
+        Assert.Empty(await OutboxRowsAsync());
+        Assert.Empty(await HintsAsync());
+    }
+
+    [Fact]
     public async Task Sweep_WriterStoppedAfterTheCommit_HandsTheEventsOverOnceTheHintIsOldEnough()
     {
         var id = await CreateWebhookAsync("*");
@@ -107,6 +127,28 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
         Assert.Equal(1, swept);
         Assert.Empty(await DeliveriesAsync(id));
         Assert.Equal(0, await QueuedAsync());
+        Assert.Empty(await HintsAsync());
+    }
+
+    [Fact]
+    public async Task RefreshFailed_LogsAnalyticsRefreshFailedWithTheRefreshAsItEnded()
+    {
+        var id = await CreateWebhookAsync(WebhookEvents.AnalyticsRefreshFailed);
+        var analytics = new AnalyticsStore(_storage, new DailySnapshotIndex(_storage), _outbox, _clock);
+        var cache = new AccessCache(Options.Create(new AccessCacheOptions { CacheDuration = TimeSpan.Zero }), _clock);
+        var refreshes = new AnalyticsRefreshes(analytics, new CreditLedger(_storage, _clock, cache), new AnalyticsWork(_storage), new DailySnapshotIndex(_storage),
+            new StatsConnectors([]), _storage.Conflicts, _clock, NullLogger<AnalyticsRefreshes>.Instance);
+        var (target, _) = await analytics.CreateTargetAsync(_scope, Platform.Tiktok, "@brand", null, "u1", Ct);
+        var refreshId = (await refreshes.RequestAsync(_scope, target.Id, Ct)).Refresh!.Id;
+
+        await refreshes.FailAsync(_scope, refreshId, "gave up", Ct);
+        await refreshes.FailAsync(_scope, refreshId, "gave up again", Ct);
+
+        var delivery = Assert.Single(await DeliveriesAsync(id));
+        Assert.Equal(WebhookEvents.AnalyticsRefreshFailed, delivery.Event.Type);
+        var refresh = RefreshEntity.FromEventData(delivery.Event.Data);
+        Assert.Equal((refreshId, RefreshStatus.Failed, "gave up"), (refresh.Id, refresh.Status, refresh.Error));
+        Assert.Equal(1, await QueuedAsync());
         Assert.Empty(await HintsAsync());
     }
 
