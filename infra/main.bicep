@@ -87,6 +87,8 @@ var tableNames = [
   'analytics'
   'analyticsdays'
   'platformposts'
+  'webhooks'
+  'webhookoutbox'
 ]
 // Each queue and its '<queue>-poison' queue, where the host (and the standalone consumer) parks a message after
 // its last attempt. Declared rather than left to the runtime so that they exist before the first failure.
@@ -97,6 +99,8 @@ var queueNames = [
   'media-rehost-poison'
   'analytics-refresh'
   'analytics-refresh-poison'
+  'webhook-delivery'
+  'webhook-delivery-poison'
 ]
 var containerNames = [
   'locks'

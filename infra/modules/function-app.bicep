@@ -235,6 +235,20 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Media__SasValidity'
           value: '7.00:00:00'
         }
+        // Webhooks: one attempt's timeout, and the delays before each retry (about 27 hours in all).
+        {
+          name: 'Webhooks__AttemptTimeout'
+          value: '00:00:10'
+        }
+        {
+          name: 'Webhooks__RetrySchedule'
+          value: '00:00:05,00:05:00,00:30:00,02:00:00,05:00:00,10:00:00,10:00:00'
+        }
+        // The outbox sweep ([TimerTrigger("%SweepWebhookOutboxSchedule%")]): every minute, half a minute after the dispatcher.
+        {
+          name: 'SweepWebhookOutboxSchedule'
+          value: '30 * * * * *'
+        }
         // Publishing: the dispatcher's schedule ([TimerTrigger("%PublishDuePostsSchedule%")]) and rules.
         {
           name: 'PublishDuePostsSchedule'

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Genviral.Admin.Accounts;
 using Genviral.Admin.Keys;
 using Genviral.Admin.Tenancy;
+using Genviral.Admin.Webhooks;
 
 namespace Genviral.Admin;
 
@@ -21,7 +22,7 @@ internal static class AdminCli
             Recursive = true,
         };
         var runner = new CommandRunner(stdout, stderr, json, configOverrides);
-        var root = new RootCommand("Genviral admin: manages users, workspaces, plans, credits, API keys and social accounts.")
+        var root = new RootCommand("Genviral admin: manages users, workspaces, plans, credits, API keys and social accounts, and inspects webhooks.")
         {
             UserCommands.Create(runner),
             WorkspaceCommands.Create(runner),
@@ -29,6 +30,7 @@ internal static class AdminCli
             CreditsCommands.Create(runner),
             KeyCommands.Create(runner),
             AccountCommands.Create(runner),
+            WebhookCommands.Create(runner),
         };
         root.Options.Add(json);
 

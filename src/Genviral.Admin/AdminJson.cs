@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Genviral.Admin.Accounts;
 using Genviral.Admin.Keys;
 using Genviral.Admin.Tenancy;
+using Genviral.Admin.Webhooks;
 
 namespace Genviral.Admin;
 
@@ -21,6 +22,8 @@ internal sealed record ErrorOutput(string Error);
 [JsonSerializable(typeof(KeyListOutput))]
 [JsonSerializable(typeof(AccountOutput))]
 [JsonSerializable(typeof(AccountListOutput))]
+[JsonSerializable(typeof(WebhookOutput))]
+[JsonSerializable(typeof(WebhookListOutput))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;
 
 internal static class AdminJson

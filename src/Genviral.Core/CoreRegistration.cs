@@ -7,6 +7,7 @@ using Genviral.Core.Posts;
 using Genviral.Core.Publishing;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
+using Genviral.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -38,6 +39,7 @@ public static class CoreRegistration
         builder.Services.AddSingleton<PostService>();
         builder.AddGenviralMedia();
         builder.Services.AddAnalyticsCore();
+        builder.Services.AddWebhooks();
         return builder;
     }
 }

@@ -99,6 +99,29 @@ internal sealed class RefreshEntity : ITableEntity
     public RefreshStatus RefreshStatus => Enum.Parse<RefreshStatus>(Status, ignoreCase: true);
 
     public AnalyticsRefresh ToRefresh() => new(Id, TargetId, RefreshStatus, FreeRefreshUsed, CreditsUsed, StartedAt, CompletedAt, Error);
+
+    /// <summary>The refresh as a webhook event's data (<see cref="FromEventData"/> reads it back when the event is sent).</summary>
+    public TableEntity ToEventData() => new()
+    {
+        [nameof(Id)] = Id,
+        [nameof(TargetId)] = TargetId,
+        [nameof(Status)] = Status,
+        [nameof(FreeRefreshUsed)] = FreeRefreshUsed,
+        [nameof(CreditsUsed)] = CreditsUsed,
+        [nameof(StartedAt)] = StartedAt,
+        [nameof(CompletedAt)] = CompletedAt,
+        [nameof(Error)] = Error,
+    };
+
+    public static AnalyticsRefresh FromEventData(TableEntity data) => new(
+        data.GetString(nameof(Id)),
+        data.GetString(nameof(TargetId)),
+        Enum.Parse<RefreshStatus>(data.GetString(nameof(Status)), ignoreCase: true),
+        data.GetBoolean(nameof(FreeRefreshUsed)) ?? false,
+        data.GetInt32(nameof(CreditsUsed)) ?? 0,
+        data.GetDateTimeOffset(nameof(StartedAt)) ?? default,
+        data.GetDateTimeOffset(nameof(CompletedAt)),
+        data.GetString(nameof(Error)));
 }
 
 internal sealed class SnapshotEntity : ITableEntity

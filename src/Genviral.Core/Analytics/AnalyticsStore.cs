@@ -3,13 +3,16 @@ using Azure.Data.Tables;
 using Genviral.Core.Accounts;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
+using Genviral.Core.Webhooks;
 
 namespace Genviral.Core.Analytics;
 
-/// <summary>Targets, refreshes, snapshots and post stats of the analytics table: point reads and row-key ranges in the scope's partition.</summary>
-public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex dailyIndex, TimeProvider time)
+/// <summary>
+/// Targets, refreshes, snapshots and post stats of the analytics table: point reads and row-key ranges in the scope's
+/// partition. A refresh's end raises its webhook event, recorded in the transaction that ends it.
+/// </summary>
+public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex dailyIndex, WebhookOutbox outbox, TimeProvider time)
 {
-    private const int BatchSize = 100;
     private readonly TableClient _table = storage.Table(StorageNames.AnalyticsTable);
 
     /// <summary>Trimmed, one leading @ removed, lower-cased: the identity of a handle within a platform and scope.</summary>
@@ -171,9 +174,13 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
     /// that has ended already is left as it is. Returns the refresh as stored afterwards, or null when it is gone.
     /// </summary>
     /// <param name="snapshot">The account snapshot a completed refresh took, copied onto the target row.</param>
-    internal Task<RefreshEntity?> FinishRefreshAsync(
-        Scope scope, string refreshId, RefreshStatus status, string? error, AccountSnapshot? snapshot, string? avatarUrl, CancellationToken cancellationToken) =>
-        storage.Conflicts.RunAsync(async () =>
+    internal async Task<RefreshEntity?> FinishRefreshAsync(
+        Scope scope, string refreshId, RefreshStatus status, string? error, AccountSnapshot? snapshot, string? avatarUrl, CancellationToken cancellationToken)
+    {
+        var type = status == RefreshStatus.Completed ? WebhookEvents.AnalyticsRefreshCompleted : WebhookEvents.AnalyticsRefreshFailed;
+        var events = await outbox.PrepareAsync(scope, StorageNames.AnalyticsTable, WebhookSubject.Refresh, [new RaisedEvent(type)], cancellationToken);
+        var ended = false;
+        var result = await storage.Conflicts.RunAsync(async () =>
         {
             var refresh = await GetRefreshEntityAsync(scope, refreshId, cancellationToken);
             if (refresh is null || refresh.RefreshStatus is RefreshStatus.Completed or RefreshStatus.Failed)
@@ -192,9 +199,23 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, target, target.ETag));
             }
 
+            if (events is not null)
+            {
+                actions.Add(events.Record(refresh.ToEventData()));
+            }
+
             await _table.SubmitSinglePartitionAsync(actions, cancellationToken);
+            ended = true;
             return refresh;
         });
+        if (events is not null)
+        {
+            // A refresh that had ended already raises nothing.
+            await (ended ? outbox.PublishAsync(events, cancellationToken) : outbox.AbandonAsync(events, cancellationToken));
+        }
+
+        return result;
+    }
 
     /// <summary>Deletes the target with its history: snapshots, post stats and refreshes. History goes first, so a crash leaves a target whose delete can be repeated.</summary>
     public async Task<bool> DeleteTargetAsync(Scope scope, string id, CancellationToken cancellationToken)
@@ -221,22 +242,7 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
             }
         }
 
-        foreach (var chunk in keys.Chunk(BatchSize))
-        {
-            try
-            {
-                await _table.SubmitSinglePartitionAsync(
-                    [.. chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(scope.PartitionKey, k), ETag.All))], cancellationToken);
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 404)
-            {
-                // A concurrent delete removed some of these rows; single deletes treat a missing row as done.
-                foreach (var key in chunk)
-                {
-                    await _table.DeleteEntityAsync(scope.PartitionKey, key, ETag.All, cancellationToken);
-                }
-            }
-        }
+        await _table.DeleteRowsAsync(scope.PartitionKey, keys, cancellationToken);
 
         try
         {
@@ -309,7 +315,7 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
         };
         actions.AddRange(posts.DistinctBy(p => AnalyticsKeys.Post(targetId, p.PublishedAt, p.PlatformPostId))
             .Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, PostStatsEntity.From(scope.PartitionKey, p))));
-        foreach (var chunk in actions.Chunk(BatchSize))
+        foreach (var chunk in actions.Chunk(TableExtensions.MaxTransactionActions))
         {
             await _table.SubmitSinglePartitionAsync(chunk, cancellationToken);
         }

@@ -16,7 +16,11 @@ public sealed class MediaAddressRule(IOptions<MediaOptions> options)
     /// <summary>The first of <paramref name="addresses"/> that a connection to <paramref name="host"/>:<paramref name="port"/> may not use, or null.</summary>
     /// <param name="host">As a URI names it; an IPv6 literal with or without its brackets.</param>
     public IPAddress? FirstRefused(string host, int port, IEnumerable<IPAddress> addresses) =>
-        _allowed.Contains(Key(host, port)) ? null : addresses.FirstOrDefault(a => !NetworkAddress.IsPublic(a));
+        IsAllowListed(host, port) ? null : addresses.FirstOrDefault(a => !NetworkAddress.IsPublic(a));
+
+    /// <summary>True when the operator allows <paramref name="host"/>:<paramref name="port"/> whatever its addresses (a local server).</summary>
+    /// <param name="host">As a URI names it; an IPv6 literal with or without its brackets.</param>
+    public bool IsAllowListed(string host, int port) => _allowed.Contains(Key(host, port));
 
     /// <summary>True when <paramref name="url"/> names its host by an IP literal that the rule refuses.</summary>
     public bool RefusesLiteral(Uri url) =>

@@ -53,20 +53,7 @@ public sealed class MediaHttp : IDisposable
 
             using var request = new HttpRequestMessage(method, url);
             request.Headers.Range = range;
-            HttpResponseMessage response;
-            try
-            {
-                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            }
-            catch (HttpRequestException e) when (Find<RefusedAddressException>(e) is { } refused)
-            {
-                throw new MediaFailureException(MediaFailureReason.Unreachable, refused.Message, e);
-            }
-            catch (HttpRequestException e) when (Find<SocketException>(e) is { SocketErrorCode: SocketError.HostNotFound })
-            {
-                throw new MediaFailureException(MediaFailureReason.Unreachable, $"host {url.Host} does not exist", e);
-            }
-
+            var response = await SendOnceAsync(request, cancellationToken);
             if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location)
             {
                 return response;
@@ -83,6 +70,28 @@ public sealed class MediaHttp : IDisposable
             {
                 method = HttpMethod.Get;
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends one request through the guarded connection and returns the response with its headers read, whatever its
+    /// status: a redirect is returned, not followed. Webhook deliveries use this directly, so they share the fetcher's
+    /// address rules, allow-list and connect-to-the-checked-address guard.
+    /// </summary>
+    /// <exception cref="MediaFailureException">The host resolves to a refused address, or does not exist.</exception>
+    public async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException e) when (Find<RefusedAddressException>(e) is { } refused)
+        {
+            throw new MediaFailureException(MediaFailureReason.Unreachable, refused.Message, e);
+        }
+        catch (HttpRequestException e) when (Find<SocketException>(e) is { SocketErrorCode: SocketError.HostNotFound })
+        {
+            throw new MediaFailureException(MediaFailureReason.Unreachable, $"host {request.RequestUri?.Host} does not exist", e);
         }
     }
 

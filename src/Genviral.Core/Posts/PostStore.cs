@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
+using Genviral.Core.Webhooks;
 
 namespace Genviral.Core.Posts;
 
@@ -87,9 +88,11 @@ internal sealed record CreateReads(TableEntity? Claim, TableTransactionAction Co
 /// <summary>
 /// Posts of one scope in one partition: the post row, two index copies (by creation time, by status and creation
 /// time), sharded status counters and idempotency rows, always changed together in one entity-group transaction,
-/// so a list page or a summary costs the same however many posts the scope has.
+/// so a list page or a summary costs the same however many posts the scope has. The webhook events a write raises
+/// (<see cref="PostEvents"/>) are recorded in that same transaction.
 /// </summary>
-public sealed class PostStore(StorageClients storage)
+/// <param name="outbox">Records and hands over the events of each write; without it (tests of the store alone, benchmarks) none are recorded.</param>
+public sealed class PostStore(StorageClients storage, WebhookOutbox? outbox = null)
 {
     private readonly TableClient _table = storage.Table(StorageNames.PostsTable);
 
@@ -172,15 +175,23 @@ public sealed class PostStore(StorageClients storage)
     {
         var pk = scope.PartitionKey;
         var old = current.Post;
+        var events = outbox is null ? null : await outbox.PrepareAsync(scope, StorageNames.PostsTable, WebhookSubject.Post, PostEvents.Between(old, updated), cancellationToken);
         var stored = await storage.Conflicts.RunAsync<StoredPost?>(async () =>
         {
             var postEntity = PostEntity.ToEntity(pk, PostKeys.Post(updated.Id), updated);
             postEntity["ClaimRowKey"] = current.ClaimRowKey;
+            var created = PostEntity.ToEntity(pk, PostKeys.Created(updated.CreatedAt, updated.Id), updated);
             var actions = new List<TableTransactionAction>
             {
                 new(TableTransactionActionType.UpdateReplace, postEntity, current.ETag),
-                new(TableTransactionActionType.UpsertReplace, PostEntity.ToEntity(pk, PostKeys.Created(updated.CreatedAt, updated.Id), updated)),
+                new(TableTransactionActionType.UpsertReplace, created),
             };
+            if (events is not null)
+            {
+                // One more row of the same size as the post's: at most 6 actions and about 1 MB, far from the limits of 100 and 4 MB.
+                actions.Add(events.Record(created));
+            }
+
             if (old.Status == updated.Status)
             {
                 actions.Add(new(TableTransactionActionType.UpsertReplace, PostEntity.ToEntity(pk, PostKeys.Status(updated.Status, updated.CreatedAt, updated.Id), updated)));
@@ -204,6 +215,11 @@ public sealed class PostStore(StorageClients storage)
                 return null;
             }
         });
+        if (events is not null)
+        {
+            await (stored is null ? outbox!.AbandonAsync(events, cancellationToken) : outbox!.PublishAsync(events, cancellationToken));
+        }
+
         return stored ?? throw new PostChangedException();
     }
 

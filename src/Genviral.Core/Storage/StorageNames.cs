@@ -24,9 +24,18 @@ public static class StorageNames
     /// <summary>Platform post id → Genviral post, written by publishing, read by analytics.</summary>
     public const string PlatformPostsTable = "platformposts";
 
+    /// <summary>Webhooks, their signing secrets and delivery logs, one partition per scope.</summary>
+    public const string WebhooksTable = "webhooks";
+
+    /// <summary>Hints of webhook outbox rows not yet handed over: partition = the minute they were written, across all scopes.</summary>
+    public const string WebhookOutboxTable = "webhookoutbox";
+
     public const string KeyUsageQueue = "key-usage";
     public const string MediaRehostQueue = "media-rehost";
     public const string AnalyticsRefreshQueue = "analytics-refresh";
+
+    /// <summary>One message per delivery attempt of one event to one webhook; retries are new messages sent with a visibility delay.</summary>
+    public const string WebhookDeliveryQueue = "webhook-delivery";
 
     /// <summary>Blob leases that make a standalone timer run on one instance only.</summary>
     public const string LocksContainer = "locks";
@@ -35,9 +44,9 @@ public static class StorageNames
     public const string MediaContainer = "media";
 
     public static IReadOnlyList<string> Tables { get; } = [ApiKeysTable, TenantsTable, AccountsTable, AccountCredentialsTable, PostsTable, ScheduleTable,
-        AnalyticsTable, AnalyticsDaysTable, PlatformPostsTable];
+        AnalyticsTable, AnalyticsDaysTable, PlatformPostsTable, WebhooksTable, WebhookOutboxTable];
 
-    public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue, AnalyticsRefreshQueue];
+    public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue, AnalyticsRefreshQueue, WebhookDeliveryQueue];
 
     public static IReadOnlyList<string> Containers { get; } = [LocksContainer, MediaContainer];
 

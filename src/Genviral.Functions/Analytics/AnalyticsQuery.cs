@@ -94,12 +94,12 @@ internal sealed record AnalyticsQuery(SummaryFilter Filter, SummaryPaging Paging
             return Bad("sortOrder", "must be asc or desc");
         }
 
-        if (!TryInt(query, "limit", DefaultLimit, 1, MaxLimit, out var limit))
+        if (!QueryParameters.TryInt(query, "limit", DefaultLimit, 1, MaxLimit, out var limit))
         {
             return Bad("limit", $"must be an integer from 1 to {MaxLimit}");
         }
 
-        if (!TryInt(query, "offset", 0, 0, MaxOffset, out var offset))
+        if (!QueryParameters.TryInt(query, "offset", 0, 0, MaxOffset, out var offset))
         {
             return Bad("offset", $"must be an integer from 0 to {MaxOffset}");
         }
@@ -161,17 +161,6 @@ internal sealed record AnalyticsQuery(SummaryFilter Filter, SummaryPaging Paging
 
     private static List<string> Csv(string text) =>
         [.. text.Split(',', StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
-
-    private static bool TryInt(IQueryCollection query, string name, int fallback, int min, int max, out int value)
-    {
-        value = fallback;
-        if (!query.TryGetValue(name, out var text))
-        {
-            return true;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
-    }
 
     private static (AnalyticsQuery?, ApiError?) Bad(string name, string message) => (null, Error(name, message));
 

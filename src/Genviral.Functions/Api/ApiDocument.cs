@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Genviral.Functions.Hosting;
+using Genviral.Functions.Webhooks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
@@ -137,6 +138,7 @@ internal sealed class ApiDocument(FunctionCatalog catalog)
             };
             return Task.CompletedTask;
         });
+        options.AddDocumentTransformer((document, context, cancellationToken) => WebhookDocument.DescribeAsync(document, context, cancellationToken));
         options.AddOperationTransformer((operation, context, _) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;

@@ -4,6 +4,7 @@ using Genviral.Functions.Analytics;
 using Genviral.Functions.Posts;
 using Genviral.Functions.Service;
 using Genviral.Functions.Subscriptions;
+using Genviral.Functions.Webhooks;
 
 namespace Genviral.Functions.Api;
 
@@ -31,6 +32,16 @@ namespace Genviral.Functions.Api;
 [JsonSerializable(typeof(Envelope<RefreshResponse>))]
 [JsonSerializable(typeof(Envelope<AnalyticsSummaryResponse>))]
 [JsonSerializable(typeof(Envelope<AnalyticsPostsResponse>))]
+[JsonSerializable(typeof(Envelope<WebhookResponse>))]
+[JsonSerializable(typeof(Envelope<WebhookListResponse>))]
+[JsonSerializable(typeof(Envelope<DeleteWebhookResponse>))]
+[JsonSerializable(typeof(Envelope<DeliveryResponse>))]
+[JsonSerializable(typeof(Envelope<DeliveryListResponse>))]
+[JsonSerializable(typeof(WebhookEventBody<WebhookResponse>))]
+[JsonSerializable(typeof(WebhookEventBody<PostResponse>))]
+[JsonSerializable(typeof(WebhookEventBody<RefreshResponse>))]
+[JsonSerializable(typeof(CreateWebhookRequest))]
+[JsonSerializable(typeof(UpdateWebhookRequest))]
 [JsonSerializable(typeof(CreatePostRequest))]
 [JsonSerializable(typeof(UpdatePostRequest))]
 [JsonSerializable(typeof(DeletePostsRequest))]

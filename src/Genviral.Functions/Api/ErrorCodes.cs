@@ -45,6 +45,9 @@ internal static class ErrorCodes
     public const string AnalyticsConflict = "analytics_conflict";
     public const string RateLimited = "rate_limited";
     public const string AnalyticsFailed = "analytics_failed";
+    public const string WebhookLimitReached = "webhook_limit_reached";
+    public const string WebhookDisabled = "webhook_disabled";
+    public const string WebhooksFailed = "webhooks_failed";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -53,6 +56,6 @@ internal static class ErrorCodes
         SubscriptionLookupFailed, ValidationFailed, UnknownAccounts, MissingAccounts, InvalidMusicUrl, CreateFailed, UpdateFailed,
         GetFailed, ListFailed, ExternalIdImmutable, PreconditionFailed, TooManyPostIds, BulkDeleteFailed, RetryFailed, InvalidQueryParameter,
         UnsupportedPlatform, MissingIdentifier, MissingTargetId, MissingRefreshId, TargetNotFound, RefreshNotFound, NoValidUpdates,
-        InsufficientCredits, AnalyticsConflict, RateLimited, AnalyticsFailed,
+        InsufficientCredits, AnalyticsConflict, RateLimited, AnalyticsFailed, WebhookLimitReached, WebhookDisabled, WebhooksFailed,
     ];
 }

@@ -4,6 +4,7 @@ using Genviral.Core.Publishing;
 using Genviral.Core.Storage;
 using Genviral.Functions.Api;
 using Genviral.Functions.Auth;
+using Genviral.Functions.Webhooks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -27,6 +28,7 @@ internal static class AppRegistration
         services.AddSingleton<ApiDocument>();
         services.AddSingleton<JsonBody>();
         services.AddSingleton<KeyUsageRecorder>();
+        services.AddSingleton<WebhookPayloads>();
         builder.AddTelemetry();
         return builder;
     }

@@ -124,7 +124,7 @@ internal sealed class PostFunctions(JsonBody json, PostValidation validation, Po
             responses.Add(post.ToResponse(await media.UrlsAsync(post, cancellationToken)));
         }
 
-        var data = new PostListResponse(summary.ToResponse(), responses, PostListQuery.EncodeCursor(page.LastRowKey));
+        var data = new PostListResponse(summary.ToResponse(), responses, QueryParameters.EncodeCursor(page.LastRowKey));
         return TypedResults.Ok(ApiJson.Envelope("Posts retrieved", data));
     }
 

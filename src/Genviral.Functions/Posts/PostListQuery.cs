@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using Genviral.Core;
 using Genviral.Core.Posts;
 using Genviral.Functions.Api;
@@ -13,7 +10,6 @@ internal sealed record PostListQuery(PostStatus? Status, int Limit, int Offset, 
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
     public const int MaxOffset = 10_000;
-    private const string CursorVersion = "v1:";
 
     public static (PostListQuery? Query, ApiError? Error) Parse(IQueryCollection query)
     {
@@ -33,12 +29,12 @@ internal sealed record PostListQuery(PostStatus? Status, int Limit, int Offset, 
             status = s;
         }
 
-        if (!TryInt(query, "limit", DefaultLimit, 1, MaxLimit, out var limit))
+        if (!QueryParameters.TryInt(query, "limit", DefaultLimit, 1, MaxLimit, out var limit))
         {
             return Bad("limit", $"must be an integer from 1 to {MaxLimit}");
         }
 
-        if (!TryInt(query, "offset", 0, 0, MaxOffset, out var offset))
+        if (!QueryParameters.TryInt(query, "offset", 0, 0, MaxOffset, out var offset))
         {
             return Bad("offset", $"must be an integer from 0 to {MaxOffset}");
         }
@@ -66,7 +62,7 @@ internal sealed record PostListQuery(PostStatus? Status, int Limit, int Offset, 
                 return Bad("cursor", "cannot be combined with offset");
             }
 
-            after = DecodeCursor(cursor.ToString());
+            after = QueryParameters.DecodeCursor(cursor.ToString());
             if (after is null || !PostStore.IsIndexKey(after, status))
             {
                 return Bad("cursor", "is not a cursor of this listing (pass next_cursor back unchanged, with the same status)");
@@ -74,29 +70,6 @@ internal sealed record PostListQuery(PostStatus? Status, int Limit, int Offset, 
         }
 
         return (new PostListQuery(status, limit, offset, since, until, after), null);
-    }
-
-    public static string? EncodeCursor(string? rowKey) =>
-        rowKey is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(CursorVersion + rowKey));
-
-    private static string? DecodeCursor(string cursor)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            return text.StartsWith(CursorVersion, StringComparison.Ordinal) ? text[CursorVersion.Length..] : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    private static bool TryInt(IQueryCollection query, string name, int fallback, int min, int max, out int value)
-    {
-        value = fallback;
-        return !query.TryGetValue(name, out var text)
-            || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max);
     }
 
     private static bool TryTime(IQueryCollection query, string name, out DateTimeOffset? value)

@@ -9,6 +9,7 @@ using Genviral.Core.Posts;
 using Genviral.Core.Publishing;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
+using Genviral.Core.Webhooks;
 using Genviral.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -294,6 +295,42 @@ public sealed class ContentionTests : IAsyncLifetime
         Assert.False(media.Failed || media.Ready);
     }
 
+    [Fact]
+    public async Task WebhookStore_CreateWhileTheCountKeepsChanging_GivesUpAndAddsNoWebhook()
+    {
+        _rival.Touches(StorageNames.WebhooksTable, _scope.PartitionKey, WebhookKeys.Count);
+
+        await Assert.ThrowsAsync<WriteConflictException>(() => new WebhookStore(_contended, _time).CreateAsync(_scope, "https://hooks.example.com/a", ["*"], null, Ct));
+
+        Assert.Equal(Attempts, _rival.Wins);
+        Assert.Empty(await new WebhookStore(_plain, _time).ListAsync(_scope, Ct));
+    }
+
+    [Fact]
+    public async Task WebhookStore_ChangeWhileTheWebhookKeepsChanging_GivesUpAndKeepsItAsTheRivalLeftIt()
+    {
+        var id = (await new WebhookStore(_plain, _time).CreateAsync(_scope, "https://hooks.example.com/a", ["*"], null, Ct))!.Stored.Webhook.Id;
+        _rival.Touches(StorageNames.WebhooksTable, _scope.PartitionKey, WebhookKeys.Hook(id));
+
+        await Assert.ThrowsAsync<WriteConflictException>(() =>
+            new WebhookStore(_contended, _time).ChangeAsync(_scope, id, w => w with { Description = "changed" }, ifMatch: null, Ct));
+
+        Assert.Equal(Attempts, _rival.Wins);
+        Assert.Null((await new WebhookStore(_plain, _time).GetAsync(_scope, id, Ct))!.Webhook.Description);
+    }
+
+    [Fact]
+    public async Task WebhookStore_DeleteWhileTheCountKeepsChanging_GivesUpAndKeepsTheWebhook()
+    {
+        var id = (await new WebhookStore(_plain, _time).CreateAsync(_scope, "https://hooks.example.com/a", ["*"], null, Ct))!.Stored.Webhook.Id;
+        _rival.Touches(StorageNames.WebhooksTable, _scope.PartitionKey, WebhookKeys.Count);
+
+        await Assert.ThrowsAsync<WriteConflictException>(() => new WebhookStore(_contended, _time).DeleteAsync(_scope, id, ifMatch: null, Ct));
+
+        Assert.Equal(Attempts, _rival.Wins);
+        Assert.NotNull(await new WebhookStore(_plain, _time).GetAsync(_scope, id, Ct));
+    }
+
     private static Post NewPost(string url = "https://cdn.example.com/clip.mp4")
     {
         var now = TimeProvider.System.GetUtcNow();
@@ -313,7 +350,8 @@ public sealed class ContentionTests : IAsyncLifetime
     private PostService Service(StorageClients storage) => new(
         new PostStore(storage), new PostSchedule(storage), new MediaWork(storage), new PostValidation(new AccountStore(storage, _time), new MediaAddressRule(Options.Create(new MediaOptions())), _time), storage.Conflicts, _time);
 
-    private AnalyticsStore Analytics(StorageClients storage) => new(storage, new DailySnapshotIndex(storage), _time);
+    private AnalyticsStore Analytics(StorageClients storage) =>
+        new(storage, new DailySnapshotIndex(storage), new WebhookOutbox(storage, new WebhookStore(storage, _time), _time, NullLogger<WebhookOutbox>.Instance), _time);
 
     private AnalyticsRefreshes Refreshes(StorageClients storage) => new(
         Analytics(storage), new CreditLedger(storage, _time, _cache), new AnalyticsWork(storage), new DailySnapshotIndex(storage), new StatsConnectors([]),

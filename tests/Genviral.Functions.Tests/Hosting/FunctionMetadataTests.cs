@@ -44,11 +44,21 @@ public sealed class FunctionMetadataTests(SharedApiFactory factory)
         { "MissingAnalyticsRefreshId", "httpTrigger", "GET", "api/partner/v1/analytics/refreshes" },
         { "GetAnalyticsSummary", "httpTrigger", "GET", "api/partner/v1/analytics/summary" },
         { "ListAnalyticsPosts", "httpTrigger", "GET", "api/partner/v1/analytics/summary/posts" },
+        { "CreateWebhook", "httpTrigger", "POST", "api/partner/v1/webhooks" },
+        { "ListWebhooks", "httpTrigger", "GET", "api/partner/v1/webhooks" },
+        { "GetWebhook", "httpTrigger", "GET", "api/partner/v1/webhooks/{id}" },
+        { "UpdateWebhook", "httpTrigger", "PATCH", "api/partner/v1/webhooks/{id}" },
+        { "DeleteWebhook", "httpTrigger", "DELETE", "api/partner/v1/webhooks/{id}" },
+        { "RotateWebhookSecret", "httpTrigger", "POST", "api/partner/v1/webhooks/{id}/rotate-secret" },
+        { "TestWebhook", "httpTrigger", "POST", "api/partner/v1/webhooks/{id}/test" },
+        { "ListWebhookDeliveries", "httpTrigger", "GET", "api/partner/v1/webhooks/{id}/deliveries" },
         { "RecordKeyUsage", "queueTrigger", "", "key-usage" },
         { "RehostMedia", "queueTrigger", "", "media-rehost" },
         { "RunAnalyticsRefresh", "queueTrigger", "", "analytics-refresh" },
+        { "DeliverWebhook", "queueTrigger", "", "webhook-delivery" },
         { "PublishDuePosts", "timerTrigger", "", "%PublishDuePostsSchedule%" },
         { "CaptureFreeSnapshots", "timerTrigger", "", "%CaptureFreeSnapshotsSchedule%" },
+        { "SweepWebhookOutbox", "timerTrigger", "", "%SweepWebhookOutboxSchedule%" },
     };
 
     [Fact]
