@@ -8,7 +8,8 @@ namespace Genviral.Functions.Media;
 
 /// <summary>
 /// Queue function over media-rehost: re-hosts or checks a post's media (<see cref="MediaPipeline"/>). A transient
-/// failure throws so the queue tries again; the last attempt fails the post before the message goes to poison.
+/// failure throws so the queue tries again; the last attempt fails the post before the message goes to poison. A copy
+/// of a message another delivery is handling throws too (<see cref="MediaBusyException"/>), and is dropped when it comes back.
 /// </summary>
 internal sealed partial class RehostMediaFunction(MediaPipeline pipeline, IOptions<QueueOptions> queues, ILogger<RehostMediaFunction> logger)
 {
@@ -24,7 +25,7 @@ internal sealed partial class RehostMediaFunction(MediaPipeline pipeline, IOptio
             return;
         }
 
-        await pipeline.ProcessAsync(work, queues.Value.IsLastAttempt(dequeueCount), cancellationToken);
+        await pipeline.ProcessAsync(work, id, queues.Value.IsLastAttempt(dequeueCount), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped malformed media message {MessageId}")]

@@ -27,7 +27,7 @@ public sealed class MediaToPlatformTests(PublishingFactory factory) : Publishing
         Assert.Equal(0, (await TickAsync()).Attempts);
         var created = (await Store.GetAsync(tenant.Scope, id, Ct))!.Post;
         var outcome = await Factory.Services.GetRequiredService<MediaPipeline>().ProcessAsync(
-            new MediaWorkMessage(tenant.Scope.PartitionKey, id, created.MediaState.Version), isLastAttempt: false, Ct);
+            new MediaWorkMessage(tenant.Scope.PartitionKey, id, created.MediaState.Version), "message-1", isLastAttempt: false, Ct);
         Assert.Equal(MediaOutcome.Ready, outcome);
         // From here the caller's URL points where the fetcher may not go: only our copy can reach the platforms.
         var rehosted = await Store.GetAsync(tenant.Scope, id, Ct);
