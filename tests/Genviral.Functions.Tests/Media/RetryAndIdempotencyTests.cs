@@ -1,5 +1,6 @@
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
+using Genviral.Core.Storage;
 using Genviral.Functions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
@@ -95,7 +96,7 @@ public sealed class RetryAndIdempotencyTests(MediaFactory factory) : MediaTestBa
         var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
         var claimed = await ClaimAsync(tenant, created, "message-1", DateTimeOffset.UtcNow.AddMinutes(5));
 
-        await Assert.ThrowsAsync<MediaBusyException>(() => ProcessAsync(tenant, created.Post, messageId: "message-2"));
+        await Assert.ThrowsAsync<MediaRetryLaterException>(() => ProcessAsync(tenant, created.Post, messageId: "message-2"));
 
         Assert.Empty(Source.Requests(url));
         Assert.Equal(claimed.ETag, (await ReadAsync(tenant, created.Post.Id)).ETag);
@@ -137,6 +138,44 @@ public sealed class RetryAndIdempotencyTests(MediaFactory factory) : MediaTestBa
         await ClaimAsync(tenant, created, "message-1", DateTimeOffset.UtcNow.AddMinutes(-1));
 
         Assert.Equal(MediaOutcome.Ready, await ProcessAsync(tenant, created.Post, messageId: "message-2"));
+    }
+
+    [Fact]
+    public async Task MessageForAPostNotWrittenYet_IsTriedAgainLater_AndDroppedOnceOld()
+    {
+        var tenant = await Factory.CreateTenantAsync();
+        // The message is put before the post write: a consumer can be faster than that write.
+        var message = new MediaWorkMessage(tenant.Scope.PartitionKey, Guid.NewGuid().ToString(), Guid.CreateVersion7().ToString("N"));
+
+        await Assert.ThrowsAsync<MediaRetryLaterException>(() => Pipeline.ProcessAsync(message, new QueueDelivery("message-1", DateTimeOffset.UtcNow, false), Ct));
+        Assert.Equal(MediaOutcome.Dropped, await Pipeline.ProcessAsync(message, new QueueDelivery("message-1", DateTimeOffset.UtcNow.AddHours(-1), false), Ct));
+        Assert.Equal(MediaOutcome.Dropped, await Pipeline.ProcessAsync(message, new QueueDelivery("message-1", DateTimeOffset.UtcNow, IsLastAttempt: true), Ct));
+    }
+
+    [Fact]
+    public async Task MessageForMediaAnEditIsStillWriting_IsTriedAgainLater_ThenHandled()
+    {
+        var bytes = Mp4(20_000, seed: 25);
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [Source.Serve(bytes, "video/mp4")]);
+        var edited = created.Post with { MediaState = created.Post.MediaState with { Version = Guid.CreateVersion7().ToString("N") } };
+
+        await Assert.ThrowsAsync<MediaRetryLaterException>(() => ProcessAsync(tenant, edited, insertedOn: DateTimeOffset.UtcNow));
+        await Posts.UpdateAsync(tenant.Scope, await ReadAsync(tenant, created.Post.Id), edited, Ct);
+
+        Assert.Equal(MediaOutcome.Ready, await ProcessAsync(tenant, edited, insertedOn: DateTimeOffset.UtcNow));
+        Assert.Equal(bytes, await DownloadAsync(Assert.Single(await ShownMediaUrlsAsync(tenant, created.Post.Id))));
+    }
+
+    [Fact]
+    public async Task YoungMessageForMediaAlreadyReplaced_IsDropped()
+    {
+        var url = Source.Serve(Mp4(20_000, seed: 26), "video/mp4");
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+        var replaced = created.Post with { MediaState = created.Post.MediaState with { Version = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMinutes(-5)).ToString("N") } };
+
+        Assert.Equal(MediaOutcome.Dropped, await ProcessAsync(tenant, replaced, insertedOn: DateTimeOffset.UtcNow));
+
+        Assert.Empty(Source.Requests(url));
     }
 
     /// <summary>The post as a delivery that claimed its media (and may have died since) left it.</summary>
