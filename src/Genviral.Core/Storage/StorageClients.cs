@@ -15,11 +15,18 @@ namespace Genviral.Core.Storage;
 public sealed class StorageClients
 {
     /// <summary>
-    /// How long one try of a storage call may take before it is abandoned (the SDK's default is 100 s). Azure Storage
-    /// answers a point operation in milliseconds and a query page within 5 s (its own server-side limit for a segment),
-    /// and a 4 MB block travels within the region in well under a second.
+    /// How long one try of a table or queue call may take before it is abandoned (the SDK's default is 100 s). Azure
+    /// Storage answers a point operation in milliseconds and a query page within 5 s (its own server-side limit for a
+    /// segment). Requests touch only tables and queues, so this bounds them.
     /// </summary>
     public static readonly TimeSpan TryTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// One try of a blob call: it may carry a 4 MB block or a server-side copy, which a busy account (or a local
+    /// emulator under load) can take seconds over. Blob calls run in the media pipeline and the timers, off requests
+    /// (in Azure a GET also fetches the user-delegation key for media URLs, once an hour).
+    /// </summary>
+    public static readonly TimeSpan BlobTryTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries after the first try, for transient failures only (the SDK's default is 3).</summary>
     public const int Retries = 2;
@@ -39,15 +46,15 @@ public sealed class StorageClients
     {
         _prefix = o.Prefix;
         Conflicts = new ConflictRetry(o.ConflictRetries);
-        var tableOptions = Configure(new TableClientOptions());
+        var tableOptions = Configure(new TableClientOptions(), TryTimeout);
         if (tablePolicy is not null)
         {
             tableOptions.AddPolicy(tablePolicy, HttpPipelinePosition.PerCall);
         }
 
-        var blobOptions = Configure(new BlobClientOptions());
+        var blobOptions = Configure(new BlobClientOptions(), BlobTryTimeout);
         // Base64 because the Functions queue trigger decodes base64 by default (host.json messageEncoding).
-        var queueOptions = Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queueOptions = Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, TryTimeout);
         if (o.UsesServiceUris)
         {
             TokenCredential credential = string.IsNullOrWhiteSpace(o.ClientId)
@@ -74,8 +81,8 @@ public sealed class StorageClients
     }
 
     /// <summary>
-    /// The longest one storage call takes to fail when storage is down, unreachable or does not answer: every try
-    /// timing out, plus the exponential waits between tries (0.2 s, then 0.4 s, each up to 20% longer for jitter):
+    /// The longest one table or queue call takes to fail when storage is down, unreachable or does not answer: every
+    /// try timing out, plus the exponential waits between tries (0.2 s, then 0.4 s, each up to 20% longer for jitter):
     /// 3 × 5 s + 0.72 s. When connections are refused it fails after the waits alone, in under a second. A request
     /// stops at its first failed call, and the API answers 503 storage_unavailable (see StorageFailures).
     /// </summary>
@@ -107,14 +114,14 @@ public sealed class StorageClients
         await Task.WhenAll(work);
     }
 
-    private static T Configure<T>(T options)
+    private static T Configure<T>(T options, TimeSpan tryTimeout)
         where T : ClientOptions
     {
         options.Retry.Mode = RetryMode.Exponential;
         options.Retry.MaxRetries = Retries;
         options.Retry.Delay = RetryDelay;
         options.Retry.MaxDelay = MaxRetryDelay;
-        options.Retry.NetworkTimeout = TryTimeout;
+        options.Retry.NetworkTimeout = tryTimeout;
         return options;
     }
 }
