@@ -35,20 +35,12 @@ public sealed partial class MediaPipeline(
     // A claim outlives the fetch it covers (bounded by FetchTimeout) by this much, for the write of the outcome.
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromMinutes(1);
 
-    /// <summary>
-    /// How long after its message was put a post write may still land. The message goes first (see MediaWork), so a
-    /// consumer can be faster than the write: within this time a message finding no post, or the post's earlier
-    /// media, is tried again later rather than dropped. A write's storage calls each give up within
-    /// StorageClients.FailureBound, and it makes a few of them.
-    /// </summary>
-    internal static readonly TimeSpan PendingWriteWindow = TimeSpan.FromMinutes(2);
-
     /// <param name="delivery">
     /// The message's id (a redelivery of the same message after a crash takes over its own claim at once), when it was
     /// put, and whether a throw now moves it to the poison queue: a transient failure then fails the post (and is still
     /// thrown, so the poison queue keeps a record), because nothing would ever try again.
     /// </param>
-    /// <exception cref="MediaRetryLaterException">
+    /// <exception cref="RetryLaterException">
     /// Another delivery of this work is re-hosting the media right now, or the post write this message announces has not
     /// landed yet: try again later.
     /// </exception>
@@ -63,11 +55,12 @@ public sealed partial class MediaPipeline(
         var current = await posts.GetAsync(scope, message.PostId, cancellationToken);
         if (!IsWaiting(current, message))
         {
-            // Media versions are time-ordered: a post showing an earlier one than the message's is still to be written.
+            // The message goes before the post write (see MediaWork), so a consumer can be faster than that write. Media
+            // versions are time-ordered: a post missing, or showing an earlier version than the message's, may still be written.
             var older = current is null || string.CompareOrdinal(current.Post.MediaState.Version, message.MediaVersion) < 0;
-            if (older && !delivery.IsLastAttempt && time.GetUtcNow() - delivery.InsertedOn < PendingWriteWindow)
+            if (older && !delivery.IsLastAttempt && PendingWrites.MayStillLand(delivery.InsertedOn, time.GetUtcNow()))
             {
-                throw new MediaRetryLaterException($"Post {message.PostId} does not show media version {message.MediaVersion} yet.");
+                throw new RetryLaterException($"Post {message.PostId} does not show media version {message.MediaVersion} yet.");
             }
 
             LogDropped(logger, message.PostId, "no post waits for this media version");
@@ -137,7 +130,7 @@ public sealed partial class MediaPipeline(
                     return null;
                 }
 
-                throw new MediaRetryLaterException($"Message {holder} is re-hosting the media of post {message.PostId} until {media.ClaimedUntil:O}.");
+                throw new RetryLaterException($"Message {holder} is re-hosting the media of post {message.PostId} until {media.ClaimedUntil:O}.");
             }
 
             var claimed = stored.Post with { MediaState = media with { ClaimedBy = messageId, ClaimedUntil = now + options.Value.FetchTimeout + ClaimMargin } };

@@ -10,7 +10,7 @@ namespace Genviral.Functions.Media;
 /// Queue function over media-rehost: re-hosts or checks a post's media (<see cref="MediaPipeline"/>). A transient
 /// failure throws so the queue tries again; the last attempt fails the post before the message goes to poison. A copy
 /// of a message another delivery is handling, or one that arrived before the post write it announces, throws too
-/// (<see cref="MediaRetryLaterException"/>) and is handled when it comes back.
+/// (<see cref="RetryLaterException"/>) and is handled when it comes back.
 /// </summary>
 internal sealed partial class RehostMediaFunction(MediaPipeline pipeline, IOptions<QueueOptions> queues, ILogger<RehostMediaFunction> logger)
 {

@@ -96,7 +96,7 @@ public sealed class RetryAndIdempotencyTests(MediaFactory factory) : MediaTestBa
         var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
         var claimed = await ClaimAsync(tenant, created, "message-1", DateTimeOffset.UtcNow.AddMinutes(5));
 
-        await Assert.ThrowsAsync<MediaRetryLaterException>(() => ProcessAsync(tenant, created.Post, messageId: "message-2"));
+        await Assert.ThrowsAsync<RetryLaterException>(() => ProcessAsync(tenant, created.Post, messageId: "message-2"));
 
         Assert.Empty(Source.Requests(url));
         Assert.Equal(claimed.ETag, (await ReadAsync(tenant, created.Post.Id)).ETag);
@@ -147,7 +147,7 @@ public sealed class RetryAndIdempotencyTests(MediaFactory factory) : MediaTestBa
         // The message is put before the post write: a consumer can be faster than that write.
         var message = new MediaWorkMessage(tenant.Scope.PartitionKey, Guid.NewGuid().ToString(), Guid.CreateVersion7().ToString("N"));
 
-        await Assert.ThrowsAsync<MediaRetryLaterException>(() => Pipeline.ProcessAsync(message, new QueueDelivery("message-1", DateTimeOffset.UtcNow, false), Ct));
+        await Assert.ThrowsAsync<RetryLaterException>(() => Pipeline.ProcessAsync(message, new QueueDelivery("message-1", DateTimeOffset.UtcNow, false), Ct));
         Assert.Equal(MediaOutcome.Dropped, await Pipeline.ProcessAsync(message, new QueueDelivery("message-1", DateTimeOffset.UtcNow.AddHours(-1), false), Ct));
         Assert.Equal(MediaOutcome.Dropped, await Pipeline.ProcessAsync(message, new QueueDelivery("message-1", DateTimeOffset.UtcNow, IsLastAttempt: true), Ct));
     }
@@ -159,7 +159,7 @@ public sealed class RetryAndIdempotencyTests(MediaFactory factory) : MediaTestBa
         var (tenant, created) = await CreatePostAsync(MediaType.Video, [Source.Serve(bytes, "video/mp4")]);
         var edited = created.Post with { MediaState = created.Post.MediaState with { Version = Guid.CreateVersion7().ToString("N") } };
 
-        await Assert.ThrowsAsync<MediaRetryLaterException>(() => ProcessAsync(tenant, edited, insertedOn: DateTimeOffset.UtcNow));
+        await Assert.ThrowsAsync<RetryLaterException>(() => ProcessAsync(tenant, edited, insertedOn: DateTimeOffset.UtcNow));
         await Posts.UpdateAsync(tenant.Scope, await ReadAsync(tenant, created.Post.Id), edited, Ct);
 
         Assert.Equal(MediaOutcome.Ready, await ProcessAsync(tenant, edited, insertedOn: DateTimeOffset.UtcNow));
