@@ -108,7 +108,9 @@ internal sealed class Azurite : IDisposable
 
     private static async Task WaitForPortAsync(ChildProcess process, int port, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < 200; i++)
+        // Generous: on a busy shared machine node takes its time to start (and, with a location, to load its data).
+        var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
         {
             if (process.HasExited)
             {
@@ -127,6 +129,6 @@ internal sealed class Azurite : IDisposable
             }
         }
 
-        throw new TimeoutException($"Azurite did not listen on {port} within 10 s.");
+        throw new TimeoutException($"Azurite did not listen on {port} within 60 s.");
     }
 }

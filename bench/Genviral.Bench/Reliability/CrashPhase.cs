@@ -18,8 +18,8 @@ internal static class CrashPhase
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(Rig rig, ReliabilitySettings settings, CancellationToken cancellationToken)
     {
         rig.Platforms.Latency = TimeSpan.FromSeconds(1);
-        // A download takes about 6 s: long enough for the crash to land in the middle of one.
-        rig.Source.BytesPerSecond = settings.VideoBytes / 6;
+        // A download takes about 20 s: long enough for each crash to land in the middle of one.
+        rig.Source.BytesPerSecond = settings.VideoBytes / 20;
 
         var media = await MediaSetup.PrepareAsync(rig, settings, cancellationToken);
         var publishing = await PublishSetup.PrepareAsync(rig, settings, cancellationToken);
@@ -30,31 +30,28 @@ internal static class CrashPhase
         var half = credits.Targets.Count / 2;
         for (var crash = 0; crash < settings.Crashes; crash++)
         {
-            // A batch of due posts per crash, so that each crash meets dispatch ticks under way.
-            var batch = await publishing.CreateBatchAsync(crash, settings.Crashes, cancellationToken);
-            Rig.Progress($"  publishing {batch} posts ({batch * 2} account states) through a slow simulator");
-            var published = rig.Platforms.Publishing.Published.Count;
-            await WaitAsync(() => rig.Platforms.Publishing.Published.Count - published >= batch * 2 / 5, TimeSpan.FromSeconds(40), cancellationToken);
             if (crash == 0)
             {
                 Rig.Progress($"  re-hosting {settings.MediaPosts} videos of {settings.VideoBytes / (1024 * 1024)} MB; refreshing {credits.Targets.Count} paid targets");
                 await media.CreateAsync(rig, cancellationToken);
             }
 
+            // Into the downloads: 30% of all the bytes before the first crash, a further 15% after a restart (or 40 s at most).
             var servedBefore = rig.Source.BytesServed;
-            // Into the downloads (30% of all the bytes before the first crash, a further 15% after a restart), or 40 s at most,
-            // while account states are claimed by a dispatch tick.
             await WaitAsync(() => rig.Source.BytesServed - servedBefore >= totalBytes * (crash == 0 ? 0.30 : 0.15), TimeSpan.FromSeconds(40), cancellationToken);
-            await WaitAsync(async () => await publishing.ClaimedAsync(rig, cancellationToken) > 0, TimeSpan.FromSeconds(20), cancellationToken);
-            if (crash == 0)
-            {
-                // Half the targets get refreshes that are running (charged, fetching stats) when the app dies...
-                await credits.FireAsync(credits.Targets.Take(half), 3, cancellationToken);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
 
-            // ...and the rest are being charged at that very moment: the calls are still in flight when it is killed.
-            var burst = credits.FireAsync(crash == 0 ? credits.Targets.Skip(half) : credits.Targets, 3, cancellationToken);
+            // A batch of due posts per crash, so that each crash meets dispatch ticks under way: some published, some claimed.
+            var batch = await publishing.CreateBatchAsync(crash, settings.Crashes, cancellationToken);
+            Rig.Progress($"  publishing {batch} posts ({batch * 2} account states) through a slow simulator");
+            var published = rig.Platforms.Publishing.Published.Count;
+            await WaitAsync(async () => rig.Platforms.Publishing.Published.Count - published >= batch * 2 / 5 && await publishing.ClaimedAsync(rig, cancellationToken) > 0,
+                TimeSpan.FromSeconds(40), cancellationToken);
+
+            // Half the targets get refreshes that are running (charged, fetching stats) when the app dies, and the rest are
+            // being charged at that very moment: their calls are still in flight when it is killed.
+            await credits.FireAsync(credits.Targets.Take(half), 3, cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var burst = credits.FireAsync(credits.Targets.Skip(half), 3, cancellationToken);
             await Task.Delay(TimeSpan.FromMilliseconds(40), cancellationToken);
             var publishedBefore = rig.Platforms.Publishing.Published.Count;
             rig.Kill();
@@ -83,7 +80,8 @@ internal static class CrashPhase
         // Claims of the killed process expire (Publishing:ClaimTimeout) and its queue messages show again (Queues:ProcessingLease)
         // before the work resumes, so only a minute without any progress means nothing will finish it.
         await WaitForProgressAsync(async () => await media.WaitingAsync(rig, cancellationToken) + await publishing.UnfinishedAsync(rig, cancellationToken)
-            + await credits.RunningAsync(rig, cancellationToken), TimeSpan.FromSeconds(60), settings.SettleTimeout, cancellationToken);
+            + await credits.RunningAsync(rig, cancellationToken), () => rig.Source.BytesServed + rig.Platforms.Publishing.Published.Count,
+            TimeSpan.FromSeconds(60), settings.SettleTimeout, cancellationToken);
         Rig.Progress(string.Create(CultureInfo.InvariantCulture, $"  settled in {Rig.Clock.Elapsed.TotalSeconds - settleStart:F0} s; deleting half of the media posts, then waiting for the media sweep"));
         rig.Platforms.Latency = TimeSpan.Zero;
         rig.Source.BytesPerSecond = 0;
@@ -105,18 +103,19 @@ internal static class CrashPhase
         WaitAsync(() => Task.FromResult(done()), timeout, cancellationToken);
 
     /// <summary>
-    /// Polls until <paramref name="remaining"/> (work not finished yet) reaches 0, or it has not moved for
-    /// <paramref name="stall"/> (nothing will finish it: the verdict can be given now), or <paramref name="timeout"/> passes.
+    /// Polls until <paramref name="remaining"/> (work not finished yet) reaches 0, or neither it nor
+    /// <paramref name="activity"/> (bytes served, posts published: work under way) has moved for <paramref name="stall"/>
+    /// (nothing will finish it: the verdict can be given now), or <paramref name="timeout"/> passes.
     /// </summary>
-    public static async Task WaitForProgressAsync(Func<Task<int>> remaining, TimeSpan stall, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task WaitForProgressAsync(Func<Task<int>> remaining, Func<long> activity, TimeSpan stall, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = Rig.Clock.Elapsed + timeout;
-        var last = int.MaxValue;
+        var last = (Remaining: int.MaxValue, Activity: long.MinValue);
         var since = Rig.Clock.Elapsed;
         while (Rig.Clock.Elapsed < deadline)
         {
-            var now = await remaining();
-            if (now == 0)
+            var now = (Remaining: await remaining(), Activity: activity());
+            if (now.Remaining == 0)
             {
                 return;
             }

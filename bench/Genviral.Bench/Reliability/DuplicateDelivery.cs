@@ -97,7 +97,8 @@ internal static class DuplicateDelivery
 
         var settleStart = Rig.Clock.Elapsed.TotalSeconds;
         await CrashPhase.WaitForProgressAsync(async () => Unfinished((await Inspection.PostsAsync(rig.Storage, tenant.Scope, cancellationToken)).Posts)
-            + (await Inspection.CreditsAsync(rig.Storage, tenant.Scope, cancellationToken)).Running, TimeSpan.FromSeconds(30), settings.SettleTimeout, cancellationToken);
+            + (await Inspection.CreditsAsync(rig.Storage, tenant.Scope, cancellationToken)).Running, () => rig.Source.BytesServed + rig.Platforms.Publishing.Published.Count,
+            TimeSpan.FromSeconds(30), settings.SettleTimeout, cancellationToken);
         await rig.Duplicator!.DrainAsync();
         // Copies put last are still to be delivered: give them time to be handled (and to do nothing).
         await Task.Delay(TimeSpan.FromSeconds(6), cancellationToken);

@@ -40,8 +40,9 @@ internal sealed class Rig : IAsyncDisposable
             ["SweepMediaSchedule"] = "*/5 * * * * *",
             ["Media__AllowedPrivateHosts"] = $"{platforms.LocalhostAuthority},{source.LocalhostAuthority}",
             ["Media__MaxVideoBytes"] = (256L * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
-            ["Media__FetchTimeout"] = "00:00:30",
-            ["Media__OrphanGrace"] = "00:00:30",
+            // A crash-phase download takes 20 s on purpose (see CrashPhase); the grace of the media sweep must cover a fetch.
+            ["Media__FetchTimeout"] = "00:01:00",
+            ["Media__OrphanGrace"] = "00:01:00",
             // A claim outlives one slow publish (about 5 s here), and expires soon after a crash.
             ["Publishing__ClaimTimeout"] = "00:00:20",
             ["Publishing__PollInterval"] = "00:00:00.200",
