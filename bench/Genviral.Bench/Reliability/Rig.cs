@@ -51,7 +51,7 @@ internal sealed class Rig : IAsyncDisposable
             ["Publishing__MediaWaitDelay"] = "00:00:02",
             ["Publishing__RequestTimeout"] = "00:00:10",
             ["Queues__VisibilityTimeout"] = "00:00:02",
-            ["Queues__InFlightTimeout"] = "00:00:10",
+            ["Queues__ProcessingLease"] = "00:00:10",
             ["Platforms__TikTok__BaseUrl"] = platforms.BaseUrl + "/",
             ["Platforms__TikTok__ClientId"] = "reliability-tiktok",
             ["Platforms__TikTok__ClientSecret"] = "reliability-tiktok-secret",
