@@ -30,22 +30,23 @@ internal static class CrashPhase
         var half = credits.Targets.Count / 2;
         for (var crash = 0; crash < settings.Crashes; crash++)
         {
+            // A batch of due posts per crash, so that each crash meets dispatch ticks under way: some published, some claimed.
+            var batch = await publishing.CreateBatchAsync(crash, settings.Crashes, cancellationToken);
+            Rig.Progress($"  publishing {batch} posts ({batch * 2} account states) through a slow simulator");
+            var published = rig.Platforms.Publishing.Published.Count;
+            await WaitAsync(async () => rig.Platforms.Publishing.Published.Count > published && await publishing.ClaimedAsync(rig, cancellationToken) > 0,
+                TimeSpan.FromSeconds(40), cancellationToken);
             if (crash == 0)
             {
                 Rig.Progress($"  re-hosting {settings.MediaPosts} videos of {settings.VideoBytes / (1024 * 1024)} MB; refreshing {credits.Targets.Count} paid targets");
                 await media.CreateAsync(rig, cancellationToken);
             }
 
-            // Into the downloads: 30% of all the bytes before the first crash, a further 15% after a restart (or 40 s at most).
+            // Into the downloads (30% of all the bytes before the first crash, a further 15% after a restart, or 40 s at most),
+            // while the batch is still being published (a batch takes longer than that: about 1 s per platform call).
             var servedBefore = rig.Source.BytesServed;
             await WaitAsync(() => rig.Source.BytesServed - servedBefore >= totalBytes * (crash == 0 ? 0.30 : 0.15), TimeSpan.FromSeconds(40), cancellationToken);
-
-            // A batch of due posts per crash, so that each crash meets dispatch ticks under way: some published, some claimed.
-            var batch = await publishing.CreateBatchAsync(crash, settings.Crashes, cancellationToken);
-            Rig.Progress($"  publishing {batch} posts ({batch * 2} account states) through a slow simulator");
-            var published = rig.Platforms.Publishing.Published.Count;
-            await WaitAsync(async () => rig.Platforms.Publishing.Published.Count - published >= batch * 2 / 5 && await publishing.ClaimedAsync(rig, cancellationToken) > 0,
-                TimeSpan.FromSeconds(40), cancellationToken);
+            await WaitAsync(async () => await publishing.ClaimedAsync(rig, cancellationToken) > 0, TimeSpan.FromSeconds(20), cancellationToken);
 
             // Half the targets get refreshes that are running (charged, fetching stats) when the app dies, and the rest are
             // being charged at that very moment: their calls are still in flight when it is killed.

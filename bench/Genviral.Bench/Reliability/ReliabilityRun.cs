@@ -26,9 +26,21 @@ internal static class ReliabilityRun
             knee = found;
             return [result];
         });
-        await StepAsync("outage", "storage_outage", async () => [await LoadScenarios.OutageAsync(rig, tenants, knee, settings, cancellationToken)]);
+        Func<Task>? auditOutageCredits = null;
+        await StepAsync("outage", "storage_outage", async () =>
+        {
+            var (result, auditCredits) = await LoadScenarios.OutageAsync(rig, tenants, knee, settings, cancellationToken);
+            auditOutageCredits = auditCredits;
+            return [result];
+        });
         await StepAsync("crash", "crash_during_media", () => CrashPhase.RunAsync(rig, settings, cancellationToken), "crash_during_publishing", "crash_during_refreshes");
         await StepAsync("duplicates", "duplicate_delivery", async () => [await DuplicateDelivery.RunAsync(rig, settings, cancellationToken)]);
+        if (auditOutageCredits is not null)
+        {
+            Rig.Progress("storage_outage: credits and refreshes, once the recovery of an interrupted refresh is due");
+            await auditOutageCredits();
+        }
+
         return results;
 
         async Task StepAsync(string group, string name, Func<Task<IReadOnlyList<ScenarioResult>>> run, params string[] alsoNamed)
