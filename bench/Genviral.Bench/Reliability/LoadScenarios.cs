@@ -32,23 +32,28 @@ internal static class LoadScenarios
         return tenants;
     }
 
+    /// <summary>The p99 past which a knee-search step counts as overload: well under the storage clients' 5 s per try.</summary>
+    private static readonly TimeSpan KneeLatency = TimeSpan.FromSeconds(2);
+
     public static async Task<(ScenarioResult Result, int Knee)> SustainedAsync(Rig rig, IReadOnlyList<LoadTenant> tenants, ReliabilitySettings settings, CancellationToken cancellationToken)
     {
         var load = new MixedLoad(tenants);
         var steps = new List<(int Concurrency, double Rps)>();
         // Doubling the workers until two steps in a row bring no more than 10% over the best so far (one step alone is too
-        // noisy on a shared machine), or until a step gets an answer of 500 or more or none: storage then takes longer than
-        // its 5 s per try (StorageClients) and the app sheds load with 503, so that concurrency is past the knee. Only
-        // answers below 500 count as throughput (a quick 503 is not work done). The knee is the smallest concurrency
-        // within 10% of the best throughput among the steps that stayed below 500.
+        // noisy on a shared machine), or until a step gets an answer of 500 or more or none, or a p99 over KneeLatency:
+        // requests then queue, and storage calls come near their 5 s per try (StorageClients), past which the app sheds
+        // load with 503, so that concurrency is past the knee (on a machine others load, more workers can still win a
+        // bigger share of its cores without the app serving more). Only answers below 500 count as throughput (a quick
+        // 503 is not work done). The knee is the smallest concurrency within 10% of the best among the steps kept.
         var flat = 0;
         for (var concurrency = settings.MinConcurrency; concurrency <= settings.MaxConcurrency && flat < 2; concurrency *= 2)
         {
             var calls = await load.RunAsync(concurrency, settings.KneeStep, cancellationToken);
             var rps = calls.Count(c => c.Status is > 0 and < 500) / settings.KneeStep.TotalSeconds;
             var failed = calls.Count(c => c.Status is 0 or >= 500);
-            Rig.Progress(string.Create(CultureInfo.InvariantCulture, $"  concurrency {concurrency}: {rps:F0} requests/s, {failed} answers ≥ 500 or none"));
-            if (failed > 0 && steps.Count > 0)
+            var p99 = MixedLoad.Percentile([.. calls.Select(c => c.LatencyMs)], 0.99);
+            Rig.Progress(string.Create(CultureInfo.InvariantCulture, $"  concurrency {concurrency}: {rps:F0} requests/s, p99 {p99:F0} ms, {failed} answers ≥ 500 or none"));
+            if ((failed > 0 || p99 > KneeLatency.TotalMilliseconds) && steps.Count > 0)
             {
                 break;
             }
