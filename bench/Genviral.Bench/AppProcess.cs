@@ -21,7 +21,12 @@ internal sealed class AppProcess : IDisposable
     public TimeSpan StartUp { get; }
 
     /// <summary>Starts the app and waits until <paramref name="token"/> gets a 200 from GET /accounts.</summary>
-    public static async Task<AppProcess> StartAsync(string connectionString, string token, CancellationToken cancellationToken)
+    public static Task<AppProcess> StartAsync(string connectionString, string token, CancellationToken cancellationToken) =>
+        StartAsync(connectionString, token, new Dictionary<string, string>(), Local.FreePort(), cancellationToken);
+
+    /// <summary>Starts the app on <paramref name="port"/> with more <paramref name="settings"/> (environment variables) and waits as above.</summary>
+    public static async Task<AppProcess> StartAsync(
+        string connectionString, string token, IReadOnlyDictionary<string, string> settings, int port, CancellationToken cancellationToken)
     {
         var assembly = Local.AppAssembly;
         if (!File.Exists(assembly))
@@ -29,8 +34,8 @@ internal sealed class AppProcess : IDisposable
             throw new FileNotFoundException("The app is not built; run the bench with dotnet run -c Release so it builds the app too.", assembly);
         }
 
-        var baseAddress = new Uri($"http://127.0.0.1:{Local.FreePort()}");
-        var environment = new Dictionary<string, string>
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var environment = new Dictionary<string, string>(settings)
         {
             ["ASPNETCORE_URLS"] = baseAddress.ToString(),
             ["Storage__ConnectionString"] = connectionString,
@@ -75,6 +80,14 @@ internal sealed class AppProcess : IDisposable
             throw;
         }
     }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the app wrote.</summary>
+    public string Tail => _process.Tail;
+
+    /// <summary><c>kill -9</c>: the app ends mid-work, with no shutdown code run.</summary>
+    public void Kill() => _process.Kill();
 
     public void Dispose() => _process.Dispose();
 }

@@ -68,15 +68,35 @@ internal sealed class ChildProcess : IDisposable
         _process.Dispose();
     }
 
-    private static void KillAll()
+    /// <summary>
+    /// Asks the process to end (SIGTERM) and waits until it has exited, or until <paramref name="done"/> says its
+    /// output shows it is done (Azurite: its services closed and their data saved; it may never exit by itself), or
+    /// until <paramref name="grace"/> has passed; then it is killed if it is still there.
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace, Func<IReadOnlyCollection<string>, bool> done)
     {
-        foreach (var child in Running.Values)
+        if (_process.HasExited)
         {
-            child.Kill();
+            return;
         }
+
+        _tail.Clear();
+        using (var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+        {
+            await signal!.WaitForExitAsync();
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(grace.TotalSeconds * Stopwatch.Frequency);
+        while (!_process.HasExited && !done(_tail) && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Kill();
     }
 
-    private void Kill()
+    /// <summary>SIGKILL of the process and its children, as <c>kill -9</c>: no shutdown code runs.</summary>
+    public void Kill()
     {
         try
         {
@@ -89,6 +109,14 @@ internal sealed class ChildProcess : IDisposable
         catch (InvalidOperationException)
         {
             // Already gone.
+        }
+    }
+
+    private static void KillAll()
+    {
+        foreach (var child in Running.Values)
+        {
+            child.Kill();
         }
     }
 

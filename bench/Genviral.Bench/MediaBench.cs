@@ -3,9 +3,6 @@ using System.Globalization;
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
 using Genviral.Core.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Genviral.Bench;
@@ -37,7 +34,7 @@ internal static class MediaBench
 
         async Task Rehost(long size)
         {
-            var stored = await rehoster.RehostAsync("bench", source.Video(++seed, size), MediaType.Video, cancellationToken);
+            var stored = await rehoster.RehostAsync("bench", source.Video(++seed, size), MediaType.Video, reference: null, cancellationToken);
             // Azurite keeps blobs in memory: drop each copy so the next runs do not pay for the last ones.
             await container.GetBlobClient(stored.BlobName).DeleteAsync(cancellationToken: cancellationToken);
             if (stored.Length != size)
@@ -52,7 +49,7 @@ internal static class MediaBench
             StoredMedia stored;
             await using (var video = new GeneratedVideo(++seed, size))
             {
-                stored = await rehoster.StoreAsync("bench", video, size, MediaType.Video, cancellationToken);
+                stored = await rehoster.StoreAsync("bench", video, size, MediaType.Video, reference: null, cancellationToken);
             }
 
             await container.GetBlobClient(stored.BlobName).DeleteAsync(cancellationToken: cancellationToken);
@@ -154,45 +151,4 @@ internal static class MediaBench
     }
 
     private sealed record Run(TimeSpan Elapsed, long WorkingSetGrowth, long Allocated);
-
-    /// <summary>A loopback HTTP server that streams <see cref="GeneratedVideo"/> bytes at <c>/video/{seed}.mp4?bytes=N</c>.</summary>
-    private sealed class SourceServer : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private SourceServer(WebApplication app, Uri baseAddress)
-        {
-            _app = app;
-            BaseAddress = baseAddress;
-        }
-
-        public Uri BaseAddress { get; }
-
-        /// <summary>The host:port entry the re-hoster's allow-list needs for a loopback source.</summary>
-        public string Authority => BaseAddress.Authority;
-
-        public static async Task<SourceServer> StartAsync(CancellationToken cancellationToken)
-        {
-            var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            app.MapGet("/video/{seed:int}.mp4", async (HttpContext http, int seed, long bytes) =>
-            {
-                http.Response.ContentType = "video/mp4";
-                http.Response.ContentLength = bytes;
-                await using var video = new GeneratedVideo(seed, bytes);
-                await video.CopyToAsync(http.Response.Body, http.RequestAborted);
-            });
-            await app.StartAsync(cancellationToken);
-            return new SourceServer(app, new Uri(app.Urls.First()));
-        }
-
-        public Uri Video(int seed, long bytes) => new(BaseAddress, string.Create(CultureInfo.InvariantCulture, $"/video/{seed}.mp4?bytes={bytes}"));
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
 }

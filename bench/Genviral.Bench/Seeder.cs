@@ -48,7 +48,7 @@ internal static class Seeder
     /// </summary>
     public static Task IndexAsync(TableClient schedule, Scope scope, IReadOnlyList<Post> all, CancellationToken cancellationToken) =>
         SubmitAsync(schedule, all.GroupBy(p => PostSchedule.Bucket(p.DueAt)).SelectMany(minute => minute.Chunk(MaxActions)).Select(batch => batch
-            .Select(p => PostSchedule.Entry(scope, p.Id, p.DueAt))
+            .Select(p => PostSchedule.Entry(scope, p.Id, p.DueAt, p.CreatedAt))
             .ToList()), cancellationToken);
 
     private static async Task SubmitAsync(TableClient table, IEnumerable<List<TableEntity>> batches, CancellationToken cancellationToken)

@@ -249,6 +249,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'SweepWebhookOutboxSchedule'
           value: '30 * * * * *'
         }
+        // The media sweep ([TimerTrigger("%SweepMediaSchedule%")]): blobs no post uses, once older than the grace.
+        {
+          name: 'Media__OrphanGrace'
+          value: '01:00:00'
+        }
+        {
+          name: 'SweepMediaSchedule'
+          value: '0 35 * * * *'
+        }
         // Publishing: the dispatcher's schedule ([TimerTrigger("%PublishDuePostsSchedule%")]) and rules.
         {
           name: 'PublishDuePostsSchedule'

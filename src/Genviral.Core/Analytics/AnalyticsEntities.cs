@@ -96,6 +96,11 @@ internal sealed class RefreshEntity : ITableEntity
     public DateTimeOffset? CompletedAt { get; set; }
     public string? Error { get; set; }
 
+    /// <summary>The queue message running this refresh now, until <see cref="ProcessingUntil"/>: another copy of it waits.</summary>
+    public string? ProcessingBy { get; set; }
+
+    public DateTimeOffset? ProcessingUntil { get; set; }
+
     public RefreshStatus RefreshStatus => Enum.Parse<RefreshStatus>(Status, ignoreCase: true);
 
     public AnalyticsRefresh ToRefresh() => new(Id, TargetId, RefreshStatus, FreeRefreshUsed, CreditsUsed, StartedAt, CompletedAt, Error);

@@ -23,6 +23,13 @@ public sealed record RefreshRequestResult(RefreshRequestOutcome Outcome, Analyti
 /// The refresh life cycle: a request decides free or paid and queues the work; the consumer fetches the stats,
 /// writes the snapshot and completes the row, or fails it and refunds the credit. The target row is the lock: its
 /// ActiveRefreshId is set in the same transaction that creates the refresh, with the target's ETag.
+/// <para>
+/// The charge (owner's partition), the refresh row (scope's analytics partition) and the queue message cannot be
+/// written together, so a request first puts a recovery message for the refresh, visible only after
+/// <see cref="PendingWrites.Window"/>, then charges, creates the refresh and queues its run. Whatever a crash
+/// interrupts, the recovery message finishes: a refresh that exists but never got its run message is run, and a
+/// refresh that was charged but never created is recorded as abandoned and its credit given back.
+/// </para>
 /// </summary>
 public sealed partial class AnalyticsRefreshes(
     AnalyticsStore store,
@@ -38,6 +45,13 @@ public sealed partial class AnalyticsRefreshes(
     public const int MaxCallsPerWindow = 5;
     public static readonly TimeSpan CallWindow = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a delivery holds a refresh it runs; another copy of its message waits meanwhile. Longer than a run
+    /// takes (a few platform calls, each bounded by Publishing:RequestTimeout); the same message redelivered after a
+    /// crash takes it over at once.
+    /// </summary>
+    internal static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(5);
+
     public async Task<RefreshRequestResult> RequestAsync(Scope scope, string targetId, CancellationToken cancellationToken)
     {
         var result = await conflicts.RunAsync(() => DecideAsync(scope, targetId, cancellationToken));
@@ -45,11 +59,12 @@ public sealed partial class AnalyticsRefreshes(
         {
             try
             {
-                await work.SendRefreshAsync(scope, targetId, result.Refresh!.Id, cancellationToken);
+                await work.SendRefreshAsync(scope, targetId, result.Refresh!.Id, delay: null, cancellationToken);
             }
-            catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
+            catch (Exception e) when (e is RequestFailedException or OperationCanceledException || StorageFailures.IsUnavailable(e, cancellationToken))
             {
-                // Without a message nothing would ever run it: fail it now rather than leave it pending.
+                // The caller is told it failed, so fail it now rather than have the recovery message run it later. If that
+                // fails too (storage down), the recovery message still runs it: it is never left pending.
                 await FailAsync(scope, result.Refresh!.Id, "Could not queue the refresh", CancellationToken.None);
                 throw;
             }
@@ -87,6 +102,8 @@ public sealed partial class AnalyticsRefreshes(
         var day = AnalyticsKeys.Day(now);
         var free = target.ToTarget().FreeRefreshAvailable(day);
         var refreshId = Guid.NewGuid().ToString();
+        // First, harmless alone: the message that finishes whatever a crash leaves of the charge, the create and the run.
+        await work.SendRefreshAsync(scope, targetId, refreshId, PendingWrites.Window, cancellationToken);
         if (!free && !await credits.ChargeAsync(scope, refreshId, CreditsPerRefresh, cancellationToken))
         {
             await store.ReplaceTargetAsync(target, cancellationToken);
@@ -109,7 +126,8 @@ public sealed partial class AnalyticsRefreshes(
     }
 
     /// <summary>Handles one analytics-refresh message. Throws to have it retried; never throws on its last attempt for a platform failure.</summary>
-    public async Task RunAsync(AnalyticsWorkMessage message, bool isLastAttempt, CancellationToken cancellationToken)
+    /// <exception cref="RetryLaterException">Another copy of the message is running this refresh right now.</exception>
+    public async Task RunAsync(AnalyticsWorkMessage message, QueueDelivery delivery, CancellationToken cancellationToken)
     {
         if (!Scope.TryParsePartitionKey(message.Scope, out var scope))
         {
@@ -127,7 +145,7 @@ public sealed partial class AnalyticsRefreshes(
             }
         }
 
-        await ProcessAsync(scope, refreshId!, isLastAttempt, cancellationToken);
+        await ProcessAsync(scope, message.TargetId, refreshId!, delivery, cancellationToken);
     }
 
     /// <summary>Deletes a target with its history; a refresh still pending or processing is failed first, so its credit comes back.</summary>
@@ -195,12 +213,14 @@ public sealed partial class AnalyticsRefreshes(
         });
     }
 
-    private async Task ProcessAsync(Scope scope, string refreshId, bool isLastAttempt, CancellationToken cancellationToken)
+    private async Task ProcessAsync(Scope scope, string targetId, string refreshId, QueueDelivery delivery, CancellationToken cancellationToken)
     {
+        var isLastAttempt = delivery.IsLastAttempt;
         var refresh = await store.GetRefreshEntityAsync(scope, refreshId, cancellationToken);
         if (refresh is null)
         {
-            // Its target was deleted with its history.
+            // Its target was deleted with its history, or (the recovery message) its request stopped before creating it.
+            await AbandonAsync(scope, targetId, refreshId, cancellationToken);
             return;
         }
 
@@ -222,9 +242,28 @@ public sealed partial class AnalyticsRefreshes(
             return;
         }
 
-        if (refresh.RefreshStatus == RefreshStatus.Pending)
+        var now = time.GetUtcNow();
+        if (refresh.ProcessingBy is { } holder && holder != delivery.MessageId && refresh.ProcessingUntil > now)
         {
-            await store.MarkProcessingAsync(refresh, cancellationToken);
+            // Another copy of this message runs it now (queues deliver at least once): the platform is asked once. On
+            // its last attempt this copy stops here; the holder's message stays queued until it has finished.
+            if (isLastAttempt)
+            {
+                LogHeld(logger, refreshId, holder);
+                return;
+            }
+
+            throw new RetryLaterException($"Message {holder} is running refresh {refreshId} until {refresh.ProcessingUntil:O}.");
+        }
+
+        try
+        {
+            await store.MarkProcessingAsync(refresh, delivery.MessageId, now + ProcessingLease, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Another copy took it (or finished it) first: this delivery comes back later and finds out which.
+            throw new RetryLaterException($"Refresh {refreshId} changed while this delivery took it.", e);
         }
 
         ProfileStats stats;
@@ -243,13 +282,44 @@ public sealed partial class AnalyticsRefreshes(
             return;
         }
 
-        var now = time.GetUtcNow();
-        var snapshot = new AccountSnapshot(stats.Followers, stats.Views, stats.Likes, now);
+        var fetched = time.GetUtcNow();
+        var snapshot = new AccountSnapshot(stats.Followers, stats.Views, stats.Likes, fetched);
         var posts = stats.Posts.Select(p => new PostSnapshot(target.Id, target.Platform, p.PlatformPostId, p.PublishedAt, p.Caption, p.Permalink, p.ThumbnailUrl,
-            p.DurationSeconds, p.Views, p.Likes, p.Comments, p.Shares, p.Saves, now)).ToList();
+            p.DurationSeconds, p.Views, p.Likes, p.Comments, p.Shares, p.Saves, fetched)).ToList();
         await store.SaveStatsAsync(scope, target.Id, snapshot, posts, cancellationToken);
         await store.FinishRefreshAsync(scope, refreshId, RefreshStatus.Completed, null, snapshot, stats.AvatarUrl, cancellationToken);
     }
+
+    /// <summary>
+    /// A refresh a message names does not exist: its target was deleted with its history (its credit came back then),
+    /// or its request stopped after its recovery message and before its create. If that request charged a credit, the
+    /// refresh is recorded as never started, so the request can no longer create it, and the credit is given back.
+    /// </summary>
+    private async Task AbandonAsync(Scope scope, string targetId, string refreshId, CancellationToken cancellationToken)
+    {
+        if (!await credits.WasChargedAsync(scope, refreshId, cancellationToken))
+        {
+            // Nothing to give back: it stopped before its charge (or found too few credits), or it is a free refresh.
+            return;
+        }
+
+        if (await store.GetTargetAsync(scope, targetId, cancellationToken) is not null && !await store.AbandonRefreshAsync(scope, targetId, refreshId, cancellationToken))
+        {
+            // Created meanwhile after all: its own run message runs it.
+            return;
+        }
+
+        if (await credits.RefundAsync(scope, refreshId, CreditsPerRefresh, cancellationToken))
+        {
+            LogAbandoned(logger, refreshId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refresh {RefreshId} held by message {Holder}: this copy stops on its last attempt")]
+    private static partial void LogHeld(ILogger logger, string refreshId, string holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh {RefreshId} was charged but never created: its credit was given back")]
+    private static partial void LogAbandoned(ILogger logger, string refreshId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped analytics work for unknown scope {Scope}, target {TargetId}")]
     private static partial void LogDropped(ILogger logger, string scope, string targetId);

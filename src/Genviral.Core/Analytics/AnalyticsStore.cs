@@ -160,12 +160,50 @@ public sealed class AnalyticsStore(StorageClients storage, DailySnapshotIndex da
         ], cancellationToken);
     }
 
-    /// <summary>Moves a pending refresh to processing; a 412 when another delivery of its message moved it first.</summary>
-    internal async Task MarkProcessingAsync(RefreshEntity refresh, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a pending refresh to processing, or takes over a processing one, for <paramref name="messageId"/> until
+    /// <paramref name="until"/>; a 412 when another delivery of its message changed it first.
+    /// </summary>
+    internal async Task MarkProcessingAsync(RefreshEntity refresh, string messageId, DateTimeOffset until, CancellationToken cancellationToken)
     {
         refresh.Status = RefreshStatus.Processing.ToWire();
+        refresh.ProcessingBy = messageId;
+        refresh.ProcessingUntil = until;
         var response = await _table.UpdateEntityAsync(refresh, refresh.ETag, TableUpdateMode.Replace, cancellationToken);
         refresh.ETag = response.Headers.ETag ?? refresh.ETag;
+    }
+
+    /// <summary>
+    /// Records, for a refresh that was announced (its recovery message) but never created, that it will never run: a
+    /// failed refresh row with its target marker, so that a request still on its way loses its create (409) instead of
+    /// creating it after its credit was given back. False when the refresh exists after all.
+    /// </summary>
+    internal async Task<bool> AbandonRefreshAsync(Scope scope, string targetId, string refreshId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        try
+        {
+            await _table.SubmitSinglePartitionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, new RefreshEntity
+                {
+                    PartitionKey = scope.PartitionKey,
+                    RowKey = AnalyticsKeys.Refresh(refreshId),
+                    Id = refreshId,
+                    TargetId = targetId,
+                    Status = RefreshStatus.Failed.ToWire(),
+                    StartedAt = now,
+                    CompletedAt = now,
+                    Error = "The refresh was never started",
+                }),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(scope.PartitionKey, AnalyticsKeys.RefreshOfTarget(targetId, refreshId))),
+            ], cancellationToken);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -20,11 +20,12 @@ internal sealed partial class AnalyticsWorkJson : JsonSerializerContext;
 
 public sealed class AnalyticsWork(StorageClients storage)
 {
-    public Task SendRefreshAsync(Scope scope, string targetId, string refreshId, CancellationToken cancellationToken) =>
-        SendAsync(new AnalyticsWorkMessage(scope.PartitionKey, targetId, refreshId, null), cancellationToken);
+    /// <summary>Queues the run of a refresh, at once or, for its recovery message, visible only after <paramref name="delay"/>.</summary>
+    public Task SendRefreshAsync(Scope scope, string targetId, string refreshId, TimeSpan? delay, CancellationToken cancellationToken) =>
+        SendAsync(new AnalyticsWorkMessage(scope.PartitionKey, targetId, refreshId, null), delay, cancellationToken);
 
     public Task SendDailyAsync(string scopePartition, string targetId, string day, CancellationToken cancellationToken) =>
-        SendAsync(new AnalyticsWorkMessage(scopePartition, targetId, null, day), cancellationToken);
+        SendAsync(new AnalyticsWorkMessage(scopePartition, targetId, null, day), null, cancellationToken);
 
     /// <summary>Parses a queue message; null when it is not one of ours (retrying cannot fix that).</summary>
     public static AnalyticsWorkMessage? Parse(string body) =>
@@ -33,7 +34,7 @@ public sealed class AnalyticsWork(StorageClients storage)
             ? message
             : null;
 
-    private async Task SendAsync(AnalyticsWorkMessage message, CancellationToken cancellationToken) =>
+    private async Task SendAsync(AnalyticsWorkMessage message, TimeSpan? delay, CancellationToken cancellationToken) =>
         await storage.Queue(StorageNames.AnalyticsRefreshQueue)
-            .SendMessageAsync(JsonSerializer.Serialize(message, AnalyticsWorkJson.Default.AnalyticsWorkMessage), cancellationToken);
+            .SendMessageAsync(JsonSerializer.Serialize(message, AnalyticsWorkJson.Default.AnalyticsWorkMessage), delay, cancellationToken: cancellationToken);
 }

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Genviral.Core.Media;
 
-/// <summary>The media pipeline's limits and the lifetime of the read-only URLs it hands out.</summary>
-public sealed class MediaOptions
+/// <summary>The media pipeline's limits, the lifetime of the read-only URLs it hands out, and when unused blobs go.</summary>
+public sealed class MediaOptions : IValidatableObject
 {
     public const string SectionName = "Media";
 
@@ -33,6 +33,20 @@ public sealed class MediaOptions
     /// media after it was read. A user-delegation SAS can live at most seven days.
     /// </summary>
     public TimeSpan SasValidity { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How old an unused media blob must be before the media sweep removes it. At least <see cref="FetchTimeout"/>: a
+    /// re-host under way stores and uses its blobs within that time, so anything older and unused was left behind.
+    /// </summary>
+    public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromHours(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (OrphanGrace < FetchTimeout)
+        {
+            yield return new ValidationResult($"{nameof(OrphanGrace)} must be at least {nameof(FetchTimeout)}.", [nameof(OrphanGrace)]);
+        }
+    }
 
     /// <summary>The allow-list as normalised <c>host:port</c> keys.</summary>
     internal IReadOnlySet<string> AllowedPrivateHostSet() =>

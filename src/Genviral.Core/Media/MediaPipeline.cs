@@ -24,13 +24,27 @@ public enum MediaOutcome
 /// gone, or for media that has since been replaced or already handled, changes nothing, so redelivery is harmless.
 /// </summary>
 public sealed partial class MediaPipeline(
-    PostStore posts, MediaRehoster rehoster, ConflictRetry conflicts, IOptions<MediaOptions> options, ILogger<MediaPipeline> logger)
+    PostStore posts,
+    MediaRehoster rehoster,
+    MediaReferences references,
+    ConflictRetry conflicts,
+    IOptions<MediaOptions> options,
+    TimeProvider time,
+    ILogger<MediaPipeline> logger)
 {
-    /// <param name="isLastAttempt">
-    /// True when a throw now moves the message to the poison queue: a transient failure then fails the post (and is
-    /// still thrown, so the poison queue keeps a record), because nothing would ever try again.
+    // A claim outlives the fetch it covers (bounded by FetchTimeout) by this much, for the write of the outcome.
+    private static readonly TimeSpan ClaimMargin = TimeSpan.FromMinutes(1);
+
+    /// <param name="delivery">
+    /// The message's id (a redelivery of the same message after a crash takes over its own claim at once), when it was
+    /// put, and whether a throw now moves it to the poison queue: a transient failure then fails the post (and is still
+    /// thrown, so the poison queue keeps a record), because nothing would ever try again.
     /// </param>
-    public async Task<MediaOutcome> ProcessAsync(MediaWorkMessage message, bool isLastAttempt, CancellationToken cancellationToken)
+    /// <exception cref="RetryLaterException">
+    /// Another delivery of this work is re-hosting the media right now, or the post write this message announces has not
+    /// landed yet: try again later.
+    /// </exception>
+    public async Task<MediaOutcome> ProcessAsync(MediaWorkMessage message, QueueDelivery delivery, CancellationToken cancellationToken)
     {
         if (!Scope.TryParsePartitionKey(message.Scope, out var scope))
         {
@@ -41,8 +55,26 @@ public sealed partial class MediaPipeline(
         var current = await posts.GetAsync(scope, message.PostId, cancellationToken);
         if (!IsWaiting(current, message))
         {
+            // The message goes before the post write (see MediaWork), so a consumer can be faster than that write. Media
+            // versions are time-ordered: a post missing, or showing an earlier version than the message's, may still be written.
+            var older = current is null || string.CompareOrdinal(current.Post.MediaState.Version, message.MediaVersion) < 0;
+            if (older && !delivery.IsLastAttempt && PendingWrites.MayStillLand(delivery.InsertedOn, time.GetUtcNow()))
+            {
+                throw new RetryLaterException($"Post {message.PostId} does not show media version {message.MediaVersion} yet.");
+            }
+
             LogDropped(logger, message.PostId, "no post waits for this media version");
             return MediaOutcome.Dropped;
+        }
+
+        var isLastAttempt = delivery.IsLastAttempt;
+        if (current!.Post.MediaState.NeedsRehost)
+        {
+            current = await ClaimAsync(scope, message, delivery.MessageId, current, isLastAttempt, cancellationToken);
+            if (current is null)
+            {
+                return MediaOutcome.Dropped;
+            }
         }
 
         IReadOnlyList<string>? blobs;
@@ -62,6 +94,48 @@ public sealed partial class MediaPipeline(
         }
 
         return await FinishAsync(scope, message, current!, null, blobs, cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the post's media as being re-hosted by <paramref name="messageId"/> until the fetch must be over, so that a
+    /// second copy of the message (queues deliver at least once) does not fetch and store the same files at the same
+    /// time. A copy that finds a live claim of another message is told to try again later; by then the media is ready
+    /// (and the copy is dropped), or the claim has expired because its holder died (and the copy takes over). On its
+    /// last attempt the copy is dropped instead: the holder's own message is still in the queue until it succeeds.
+    /// </summary>
+    /// <returns>The post as claimed, or null when the work is no longer this message's to do.</returns>
+    private Task<StoredPost?> ClaimAsync(
+        Scope scope, MediaWorkMessage message, string messageId, StoredPost current, bool isLastAttempt, CancellationToken cancellationToken)
+    {
+        StoredPost? read = current;
+        return conflicts.RunAsync(async () =>
+        {
+            // The first attempt claims the post as read; after a lost race (another copy claimed first, or an edit) the
+            // fresh post decides again.
+            var stored = read ?? await posts.GetAsync(scope, message.PostId, cancellationToken);
+            read = null;
+            if (!IsWaiting(stored, message))
+            {
+                LogDropped(logger, message.PostId, "the post changed before its media was fetched");
+                return null;
+            }
+
+            var media = stored!.Post.MediaState;
+            var now = time.GetUtcNow();
+            if (media.ClaimedBy is { } holder && holder != messageId && media.ClaimedUntil > now)
+            {
+                if (isLastAttempt)
+                {
+                    LogHeld(logger, message.PostId, holder);
+                    return null;
+                }
+
+                throw new RetryLaterException($"Message {holder} is re-hosting the media of post {message.PostId} until {media.ClaimedUntil:O}.");
+            }
+
+            var claimed = stored.Post with { MediaState = media with { ClaimedBy = messageId, ClaimedUntil = now + options.Value.FetchTimeout + ClaimMargin } };
+            return (StoredPost?)await posts.UpdateAsync(scope, stored, claimed, cancellationToken);
+        });
     }
 
     /// <summary>
@@ -98,7 +172,9 @@ public sealed partial class MediaPipeline(
         var blobs = new List<string>(urls.Count);
         foreach (var url in urls)
         {
-            blobs.Add((await rehoster.RehostAsync(scope.PartitionKey, url, post.Media.Type, cancellationToken)).BlobName);
+            // The post's use of the blob is recorded before the blob is used, so the media sweep never removes it under the post.
+            blobs.Add((await rehoster.RehostAsync(scope.PartitionKey, url, post.Media.Type,
+                (name, ct) => references.AddAsync(scope, name, post.Id, post.MediaState.Version, ct), cancellationToken)).BlobName);
         }
 
         return blobs;
@@ -122,9 +198,10 @@ public sealed partial class MediaPipeline(
             }
 
             var post = stored!.Post;
+            var done = post with { MediaState = post.MediaState with { ClaimedBy = null, ClaimedUntil = null } };
             var updated = error is null
-                ? post with { MediaState = post.MediaState with { Ready = true, Blobs = blobs } }
-                : post.WithMediaFailed(error);
+                ? done with { MediaState = done.MediaState with { Ready = true, Blobs = blobs } }
+                : done.WithMediaFailed(error);
             await posts.UpdateAsync(scope, stored, updated, cancellationToken);
             LogFinished(logger, post.Id, error ?? "ready");
             return error is null ? MediaOutcome.Ready : MediaOutcome.Failed;
@@ -137,6 +214,9 @@ public sealed partial class MediaPipeline(
     private static Uri ToUri(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri)
         ? uri
         : throw new MediaFailureException(MediaFailureReason.Unreachable, "the media URL is not an absolute URL");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media work for post {PostId} dropped on its last attempt: message {Holder} is re-hosting this media")]
+    private static partial void LogHeld(ILogger logger, string postId, string holder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media work for post {PostId} dropped: {Why}")]
     private static partial void LogDropped(ILogger logger, string postId, string why);

@@ -27,14 +27,23 @@ public sealed class MediaRehoster(StorageClients storage, MediaHttp http, IOptio
     /// <summary>Where a file is assembled before its hash (and so its name) is known.</summary>
     public const string StagingPrefix = "staging/";
 
+    /// <summary>
+    /// Metadata of every content blob stored since blobs are reference-counted: the media sweep only ever removes
+    /// blobs that carry it (and so have reference rows), never one stored before.
+    /// </summary>
+    public const string TrackedMetadata = "referenced";
+
     private static readonly RangeHeaderValue FirstBytes = new(0, MediaFormat.SignatureLength - 1);
+    private static readonly Dictionary<string, string> Tracked = new(StringComparer.Ordinal) { [TrackedMetadata] = "true" };
 
     /// <summary>
     /// Streams <paramref name="source"/> into <c>{scope}/{sha256}.{ext}</c>: a file already stored under the
-    /// scope is not stored again.
+    /// scope is not stored again. <paramref name="reference"/> is told the blob name once it is known, before the blob
+    /// is used, so that the media sweep sees the use (see <see cref="MediaSweeper"/>).
     /// </summary>
     /// <exception cref="MediaFailureException">Refused, gone, too large or not a <paramref name="type"/> file.</exception>
-    public async Task<StoredMedia> RehostAsync(string scope, Uri source, MediaType type, CancellationToken cancellationToken)
+    public async Task<StoredMedia> RehostAsync(
+        string scope, Uri source, MediaType type, Func<string, CancellationToken, Task>? reference, CancellationToken cancellationToken)
     {
         var limit = type == MediaType.Video ? options.Value.MaxVideoBytes : options.Value.MaxImageBytes;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -49,7 +58,7 @@ public sealed class MediaRehoster(StorageClients storage, MediaHttp http, IOptio
             }
 
             await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
-            return await StoreAsync(scope, body, limit, type, deadline.Token);
+            return await StoreAsync(scope, body, limit, type, reference, deadline.Token);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -62,7 +71,8 @@ public sealed class MediaRehoster(StorageClients storage, MediaHttp http, IOptio
     /// Stores <paramref name="body"/> in blocks of <see cref="BlockBytes"/> while hashing it, reading the next block
     /// while the previous one uploads. The size limit is counted on the bytes themselves, whatever the headers said.
     /// </summary>
-    public async Task<StoredMedia> StoreAsync(string scope, Stream body, long limit, MediaType type, CancellationToken cancellationToken)
+    public async Task<StoredMedia> StoreAsync(
+        string scope, Stream body, long limit, MediaType type, Func<string, CancellationToken, Task>? reference, CancellationToken cancellationToken)
     {
         var container = storage.Container(StorageNames.MediaContainer);
         var staging = container.GetBlockBlobClient($"{StagingPrefix}{scope}/{Guid.NewGuid():N}");
@@ -112,22 +122,37 @@ public sealed class MediaRehoster(StorageClients storage, MediaHttp http, IOptio
             throw new MediaFailureException(MediaFailureReason.TypeInvalid, "the file is empty");
         }
 
-        // Until committed, the staged blocks are invisible and expire on their own: a failure above leaves nothing.
+        // Until committed, the staged blocks are invisible and expire on their own: a failure above leaves nothing. A
+        // committed staging blob left by a crash below is removed by the media sweep once it is older than any store takes.
         await staging.CommitBlockListAsync(blockIds, new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = format.ContentType } }, cancellationToken);
         var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
         var name = $"{scope}/{hash}.{format.Extension}";
         try
         {
+            if (reference is not null)
+            {
+                await reference(name, cancellationToken);
+            }
+
             var target = container.GetBlobClient(name);
-            if (!await target.ExistsAsync(cancellationToken))
+            try
+            {
+                // Already stored (by another post, or a duplicate delivery): touch it instead. The new ETag makes a sweep
+                // that judged it unused before our reference existed fail its ETag-conditional delete.
+                await target.SetMetadataAsync(Tracked, cancellationToken: cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
             {
                 try
                 {
-                    var copy = await target.StartCopyFromUriAsync(
-                        staging.Uri, new BlobCopyFromUriOptions { DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+                    var copy = await target.StartCopyFromUriAsync(staging.Uri, new BlobCopyFromUriOptions
+                    {
+                        Metadata = Tracked,
+                        DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    }, cancellationToken);
                     await copy.WaitForCompletionAsync(cancellationToken);
                 }
-                catch (RequestFailedException e) when (e.Status is 409 or 412)
+                catch (RequestFailedException conflict) when (conflict.Status is 409 or 412)
                 {
                     // A duplicate delivery stored the same bytes under the same name first.
                 }

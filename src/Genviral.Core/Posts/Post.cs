@@ -90,7 +90,9 @@ public sealed record Post(
 /// </summary>
 /// <param name="Blobs">Once re-hosted, the media's blob names in the media container, in the media's order.</param>
 /// <param name="Failed">The media could not be used; the account states say why.</param>
-public sealed record MediaState(string Version, bool Ready, bool NeedsRehost, IReadOnlyList<string>? Blobs = null, bool Failed = false);
+/// <param name="ClaimedBy">The queue message re-hosting this media right now, until <paramref name="ClaimedUntil"/>: another copy of it waits.</param>
+public sealed record MediaState(
+    string Version, bool Ready, bool NeedsRehost, IReadOnlyList<string>? Blobs = null, bool Failed = false, string? ClaimedBy = null, DateTimeOffset? ClaimedUntil = null);
 
 public static class PostStatusRules
 {

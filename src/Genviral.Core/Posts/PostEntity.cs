@@ -35,6 +35,8 @@ internal static class PostEntity
             ["MediaReady"] = post.MediaState.Ready,
             ["MediaNeedsRehost"] = post.MediaState.NeedsRehost,
             ["MediaFailed"] = post.MediaState.Failed,
+            ["MediaClaimedBy"] = post.MediaState.ClaimedBy,
+            ["MediaClaimedUntil"] = post.MediaState.ClaimedUntil,
             // 35 content-addressed names of about 100 characters fit one string property.
             ["MediaBlobs"] = post.MediaState.Blobs is { } blobs ? JsonSerializer.Serialize(blobs.ToList(), PostStorageJson.Default.ListString) : null,
         };
@@ -67,7 +69,9 @@ internal static class PostEntity
                 e.GetBoolean("MediaReady") ?? false,
                 e.GetBoolean("MediaNeedsRehost") ?? false,
                 e.GetString("MediaBlobs") is { } blobs ? JsonSerializer.Deserialize(blobs, PostStorageJson.Default.ListString) : null,
-                e.GetBoolean("MediaFailed") ?? false));
+                e.GetBoolean("MediaFailed") ?? false,
+                e.GetString("MediaClaimedBy"),
+                e.GetDateTimeOffset("MediaClaimedUntil")));
     }
 }
 

@@ -17,6 +17,9 @@ internal static class PostKeys
     public const string ExternalIdPrefix = "ext|";
     public const string IdempotencyPrefix = "idem|";
 
+    /// <summary>A post's use of a re-hosted blob: <c>mediaref|{file}|{post id}</c>, so the uses of one blob are one row-key range.</summary>
+    public const string MediaReferencePrefix = "mediaref|";
+
     /// <summary>Counter shards: concurrent writers in one scope rarely hit the same row, and a summary reads only these.</summary>
     public const int CounterShards = 8;
 
@@ -33,6 +36,9 @@ internal static class PostKeys
     public static string ExternalId(string externalId) => ExternalIdPrefix + Hash(externalId);
 
     public static string Idempotency(string key) => IdempotencyPrefix + Hash(key);
+
+    /// <summary>The row-key prefix of the uses of the blob named <paramref name="file"/> (its name without the scope folder).</summary>
+    public static string MediaReferences(string file) => MediaReferencePrefix + file + "|";
 
     /// <summary>The created-index range for posts created within [since, until].</summary>
     public static (string From, string To) CreatedRange(DateTimeOffset? since, DateTimeOffset? until) =>

@@ -12,7 +12,7 @@ namespace Genviral.Core.Posts;
 /// between leaves an entry whose post is missing or due at another time, and the dispatcher, which re-checks the
 /// post row for every entry, skips it and removes it.
 /// </summary>
-public sealed class PostSchedule(StorageClients storage)
+public sealed class PostSchedule(StorageClients storage, TimeProvider time)
 {
     private readonly TableClient _table = storage.Table(StorageNames.ScheduleTable);
 
@@ -20,12 +20,12 @@ public sealed class PostSchedule(StorageClients storage)
 
     public static string Row(Scope scope, string postId) => scope.PartitionKey + "|" + postId;
 
-    /// <summary>The index row of a post due at <paramref name="dueAt"/>.</summary>
-    public static TableEntity Entry(Scope scope, string postId, DateTimeOffset dueAt) =>
-        new(Bucket(dueAt), Row(scope, postId)) { ["Scope"] = scope.PartitionKey, ["PostId"] = postId, ["DueAt"] = dueAt };
+    /// <summary>The index row of a post due at <paramref name="dueAt"/>, written at <paramref name="writtenAt"/>.</summary>
+    public static TableEntity Entry(Scope scope, string postId, DateTimeOffset dueAt, DateTimeOffset writtenAt) =>
+        new(Bucket(dueAt), Row(scope, postId)) { ["Scope"] = scope.PartitionKey, ["PostId"] = postId, ["DueAt"] = dueAt, ["WrittenAt"] = writtenAt };
 
     public async Task AddAsync(Scope scope, string postId, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-        await _table.UpsertEntityAsync(Entry(scope, postId, dueAt), TableUpdateMode.Replace, cancellationToken);
+        await _table.UpsertEntityAsync(Entry(scope, postId, dueAt, time.GetUtcNow()), TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>Removes an entry; one that is already gone is fine (delete is idempotent).</summary>
     public Task RemoveAsync(Scope scope, string postId, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
@@ -46,11 +46,11 @@ public sealed class PostSchedule(StorageClients storage)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey le {Bucket(now)}");
         var entries = new List<DueEntry>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), select: ["PartitionKey", "Scope", "PostId"], cancellationToken: cancellationToken))
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), select: ["PartitionKey", "Scope", "PostId", "WrittenAt"], cancellationToken: cancellationToken))
         {
             if (Scope.TryParsePartitionKey(row.GetString("Scope"), out var scope) && row.GetString("PostId") is { } postId)
             {
-                entries.Add(new DueEntry(row.PartitionKey, scope, postId));
+                entries.Add(new DueEntry(row.PartitionKey, scope, postId, row.GetDateTimeOffset("WrittenAt")));
             }
 
             if (entries.Count == max)
@@ -64,7 +64,8 @@ public sealed class PostSchedule(StorageClients storage)
 }
 
 /// <summary>One row of the due-time index: a post that may have work at or after the minute of <see cref="Bucket"/>.</summary>
-public sealed record DueEntry(string Bucket, Scope Scope, string PostId)
+/// <param name="WrittenAt">When the entry was last written: an entry is written before the post, which may still be on its way.</param>
+public sealed record DueEntry(string Bucket, Scope Scope, string PostId, DateTimeOffset? WrittenAt = null)
 {
     public string Row => PostSchedule.Row(Scope, PostId);
 }

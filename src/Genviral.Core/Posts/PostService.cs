@@ -174,7 +174,7 @@ internal sealed class PostService(
                     {
                         skipped.Add(id);
                     }
-                    else if (!PostStatusRules.CanDelete(current.Post.Status))
+                    else if (!PostStatusRules.CanDelete(current.Post.Status) || IsBeingPublished(current.Post))
                     {
                         blocked.Add(new(id, current.Post.Status));
                     }
@@ -193,6 +193,13 @@ internal sealed class PostService(
 
         return new(deleted, blocked, skipped, contended);
     }
+
+    /// <summary>
+    /// A dispatcher holds a live claim on one of its account states: the platform may accept the post any moment, and
+    /// deleting it now would drop that result (a post live on the platform that nothing records). Such a post is
+    /// blocked like a posted one until its attempt ends. A claim its dispatcher abandoned (a crash) expires.
+    /// </summary>
+    private bool IsBeingPublished(Post post) => post.States.Any(s => s.Publishing?.ClaimedUntil > time.GetUtcNow());
 
     /// <summary>Deletes the post and its due-time entry.</summary>
     /// <exception cref="PostChangedException">The post changed since <paramref name="current"/> was read.</exception>

@@ -90,10 +90,16 @@ public sealed partial class PostDispatcher(
     {
         var stored = await posts.GetAsync(entry.Scope, entry.PostId, cancellationToken);
         var now = time.GetUtcNow();
+        if (stored is null && PendingWrites.MayStillLand(entry.WrittenAt, now))
+        {
+            // The entry is written before the post: a create may still be on its way. The next tick looks again.
+            return null;
+        }
+
         var next = stored is null ? null : NextWork(stored.Post, now);
         if (next is null)
         {
-            // Deleted, or nothing left to publish (posted, failed, a draft): the entry is stale.
+            // Deleted (or never written), or nothing left to publish (posted, failed, a draft): the entry is stale.
             await index.RemoveAsync(entry.Bucket, entry.Scope, entry.PostId, cancellationToken);
             return null;
         }
@@ -201,7 +207,8 @@ public sealed partial class PostDispatcher(
 
         var urls = await media.UrlsAsync(post, cancellationToken);
         var videoBlob = post.Media.Type == MediaType.Video && post.MediaState.Blobs is { Count: > 0 } blobs ? blobs[0] : null;
-        var request = new PublishRequest(post.Caption, post.Media with { Urls = urls }, token.AccessToken, token.PlatformUserId, account.Username, state.Publishing?.PlatformJobId, videoBlob);
+        var request = new PublishRequest(post.Caption, post.Media with { Urls = urls }, token.AccessToken, token.PlatformUserId, account.Username, state.Publishing?.PlatformJobId, videoBlob,
+            (jobId, ct) => KeepJobAsync(scope, post.Id, state.AccountId, state.Publishing?.ClaimId, jobId, ct));
         try
         {
             var outcome = await publisher.PublishAsync(request, cancellationToken);
@@ -227,6 +234,24 @@ public sealed partial class PostDispatcher(
             return PublishOutcome.Transient($"{account.Platform.ToWire()} did not answer in time");
         }
     }
+
+    /// <summary>
+    /// Records the platform job an attempt started, while this dispatcher still holds the claim: a dispatcher that takes
+    /// the state over after a crash then polls that job, and the post is not published a second time. What remains is
+    /// the moment between the platform starting the job and this write.
+    /// </summary>
+    private Task KeepJobAsync(Scope scope, string postId, string accountId, string? claimId, string jobId, CancellationToken cancellationToken) =>
+        conflicts.RunAsync(async () =>
+        {
+            var stored = await posts.GetAsync(scope, postId, cancellationToken);
+            if (stored?.Post.States.FirstOrDefault(s => s.AccountId == accountId) is not { Publishing: { } progress } state || progress.ClaimId != claimId)
+            {
+                return;
+            }
+
+            var kept = state with { Publishing = progress with { PlatformJobId = jobId } };
+            await posts.UpdateAsync(scope, stored, stored.Post with { States = [.. stored.Post.States.Select(s => s.AccountId == accountId ? kept : s)] }, cancellationToken);
+        });
 
     /// <summary>
     /// Writes one attempt's result, if this dispatcher still holds the claim, and re-derives the post status with it. The

@@ -20,4 +20,12 @@ public sealed class QueueOptions
 
     /// <summary>Longest wait between polls of an empty queue in standalone mode.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Standalone mode: how long a message being handled stays invisible to the other consumers. The consumer extends
+    /// it every third of this while the function runs, so only the message of a consumer that died shows again, this
+    /// long after its last extension. (The Functions host keeps its own 10-minute lease, renewed the same way.)
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "1.00:00:00")]
+    public TimeSpan ProcessingLease { get; set; } = TimeSpan.FromMinutes(1);
 }

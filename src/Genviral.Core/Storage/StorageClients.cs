@@ -10,10 +10,30 @@ namespace Genviral.Core.Storage;
 
 /// <summary>
 /// The one place that turns <see cref="StorageOptions"/> into SDK clients, so the app, the admin CLI and the
-/// tests address the same (prefixed) tables, queues and containers.
+/// tests address the same (prefixed) tables, queues and containers, with the same retries and timeouts.
 /// </summary>
 public sealed class StorageClients
 {
+    /// <summary>
+    /// How long one try of a table or queue call may take before it is abandoned (the SDK's default is 100 s). Azure
+    /// Storage answers a point operation in milliseconds and a query page within 5 s (its own server-side limit for a
+    /// segment). Requests touch only tables and queues, so this bounds them.
+    /// </summary>
+    public static readonly TimeSpan TryTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// One try of a blob call: it may carry a 4 MB block or a server-side copy, which a busy account (or a local
+    /// emulator under load) can take seconds over. Blob calls run in the media pipeline and the timers, off requests
+    /// (in Azure a GET also fetches the user-delegation key for media URLs, once an hour).
+    /// </summary>
+    public static readonly TimeSpan BlobTryTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retries after the first try, for transient failures only (the SDK's default is 3).</summary>
+    public const int Retries = 2;
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
+
     private readonly string _prefix;
 
     public StorageClients(IOptions<StorageOptions> options)
@@ -26,21 +46,22 @@ public sealed class StorageClients
     {
         _prefix = o.Prefix;
         Conflicts = new ConflictRetry(o.ConflictRetries);
-        // Base64 because the Functions queue trigger decodes base64 by default (host.json messageEncoding).
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        var tableOptions = new TableClientOptions();
+        var tableOptions = Configure(new TableClientOptions(), TryTimeout);
         if (tablePolicy is not null)
         {
             tableOptions.AddPolicy(tablePolicy, HttpPipelinePosition.PerCall);
         }
 
+        var blobOptions = Configure(new BlobClientOptions(), BlobTryTimeout);
+        // Base64 because the Functions queue trigger decodes base64 by default (host.json messageEncoding).
+        var queueOptions = Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, TryTimeout);
         if (o.UsesServiceUris)
         {
             TokenCredential credential = string.IsNullOrWhiteSpace(o.ClientId)
                 ? new DefaultAzureCredential()
                 : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ClientId));
             Tables = new TableServiceClient(o.TableServiceUri, credential, tableOptions);
-            Blobs = new BlobServiceClient(o.BlobServiceUri, credential);
+            Blobs = new BlobServiceClient(o.BlobServiceUri, credential, blobOptions);
             Queues = new QueueServiceClient(o.QueueServiceUri, credential, queueOptions);
         }
         else if (o.TableServiceUri is not null || o.BlobServiceUri is not null || o.QueueServiceUri is not null)
@@ -54,10 +75,18 @@ public sealed class StorageClients
             // Nothing configured means a developer machine: Azurite on its standard ports.
             var connectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? StorageOptions.LocalDevelopment : o.ConnectionString;
             Tables = new TableServiceClient(connectionString, tableOptions);
-            Blobs = new BlobServiceClient(connectionString);
+            Blobs = new BlobServiceClient(connectionString, blobOptions);
             Queues = new QueueServiceClient(connectionString, queueOptions);
         }
     }
+
+    /// <summary>
+    /// The longest one table or queue call takes to fail when storage is down, unreachable or does not answer: every
+    /// try timing out, plus the exponential waits between tries (0.2 s, then 0.4 s, each up to 20% longer for jitter):
+    /// 3 × 5 s + 0.72 s. When connections are refused it fails after the waits alone, in under a second. A request
+    /// stops at its first failed call, and the API answers 503 storage_unavailable (see StorageFailures).
+    /// </summary>
+    public static TimeSpan FailureBound { get; } = (TryTimeout * (Retries + 1)) + (RetryDelay * ((1 << Retries) - 1) * 1.2);
 
     public TableServiceClient Tables { get; }
 
@@ -83,5 +112,16 @@ public sealed class StorageClients
             .Select(q => Queue(q).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
         work.AddRange(StorageNames.Containers.Select(c => Container(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
         await Task.WhenAll(work);
+    }
+
+    private static T Configure<T>(T options, TimeSpan tryTimeout)
+        where T : ClientOptions
+    {
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = Retries;
+        options.Retry.Delay = RetryDelay;
+        options.Retry.MaxDelay = MaxRetryDelay;
+        options.Retry.NetworkTimeout = tryTimeout;
+        return options;
     }
 }

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Genviral.Core.Auth;
 using Genviral.Core.Storage;
@@ -7,21 +8,31 @@ namespace Genviral.Core.Tenancy;
 /// <summary>
 /// Charges and refunds of the owner's credit pool, one per operation id. The subscription row and a marker row
 /// (<c>credit|charge|id</c> or <c>credit|refund|id</c>) change in one transaction in the owner's partition: the ETag
-/// makes concurrent charges safe, and the marker makes a repeated charge or refund of the same id a no-op.
+/// makes concurrent charges safe, the marker makes a repeated charge or refund of the same id a no-op, and a refund
+/// only ever gives back a charge that was made.
 /// </summary>
 public sealed class CreditLedger(StorageClients storage, TimeProvider time, AccessCache cache)
 {
+    private const string Charge = "credit|charge|";
+    private const string Refund = "credit|refund|";
     private readonly TableClient _table = storage.Table(StorageNames.TenantsTable);
 
     /// <summary>Takes <paramref name="amount"/> credits for <paramref name="operationId"/>; false when the pool has too few.</summary>
     public Task<bool> ChargeAsync(Scope scope, string operationId, int amount, CancellationToken cancellationToken) =>
-        ApplyAsync(scope, "credit|charge|" + operationId, amount, cancellationToken);
+        ApplyAsync(scope, Charge + operationId, amount, cancellationToken);
 
-    /// <summary>Gives back a charge; true only the first time it is called for <paramref name="operationId"/>.</summary>
+    /// <summary>
+    /// Gives back the charge of <paramref name="operationId"/>; true only the first time it is called for it, and never
+    /// when nothing was charged for it (a refresh that crashed before its charge, say).
+    /// </summary>
     public Task<bool> RefundAsync(Scope scope, string operationId, int amount, CancellationToken cancellationToken) =>
-        ApplyAsync(scope, "credit|refund|" + operationId, -amount, cancellationToken);
+        ApplyAsync(scope, Refund + operationId, -amount, cancellationToken, requires: Charge + operationId);
 
-    private Task<bool> ApplyAsync(Scope scope, string marker, int delta, CancellationToken cancellationToken) =>
+    /// <summary>Whether a charge was made for <paramref name="operationId"/> (given back or not).</summary>
+    public async Task<bool> WasChargedAsync(Scope scope, string operationId, CancellationToken cancellationToken) =>
+        await _table.GetEntityOrNullAsync<TableEntity>(scope.PartitionKey, Charge + operationId, cancellationToken) is not null;
+
+    private Task<bool> ApplyAsync(Scope scope, string marker, int delta, CancellationToken cancellationToken, string? requires = null) =>
         storage.Conflicts.RunAsync(async () =>
         {
             var subscription = await _table.GetEntityOrNullAsync<SubscriptionEntity>(scope.PartitionKey, SubscriptionEntity.Row, cancellationToken);
@@ -31,13 +42,25 @@ public sealed class CreditLedger(StorageClients storage, TimeProvider time, Acce
             }
 
             subscription.CreditsUsed = Math.Max(0, subscription.CreditsUsed + delta);
+            List<TableTransactionAction> actions =
+            [
+                new(TableTransactionActionType.UpdateReplace, subscription, subscription.ETag),
+                new(TableTransactionActionType.Add, new TableEntity(scope.PartitionKey, marker) { ["At"] = time.GetUtcNow() }),
+            ];
+            if (requires is not null)
+            {
+                // Touching the row it needs (ETag *) fails the whole transaction with a 404 when that row does not exist.
+                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(scope.PartitionKey, requires), ETag.All));
+            }
+
             try
             {
-                await _table.SubmitSinglePartitionAsync(
-                [
-                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, subscription, subscription.ETag),
-                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(scope.PartitionKey, marker) { ["At"] = time.GetUtcNow() }),
-                ], cancellationToken);
+                await _table.SubmitSinglePartitionAsync(actions, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404 && requires is not null)
+            {
+                // Nothing was charged for this operation: there is nothing to give back.
+                return false;
             }
             catch (TableTransactionFailedException e) when (e.Status == 409)
             {

@@ -6,12 +6,16 @@ using Microsoft.Extensions.Options;
 
 namespace Genviral.Functions.Analytics;
 
-/// <summary>Queue function: runs a queued refresh, or takes a target's free daily snapshot. Redelivery is harmless (see AnalyticsRefreshes).</summary>
+/// <summary>
+/// Queue function: runs a queued refresh, or takes a target's free daily snapshot. Redelivery is harmless (see
+/// AnalyticsRefreshes): a copy of a message whose refresh another delivery is running throws RetryLaterException and
+/// comes back later.
+/// </summary>
 internal sealed partial class RunAnalyticsRefreshFunction(AnalyticsRefreshes refreshes, IOptions<QueueOptions> queues, ILogger<RunAnalyticsRefreshFunction> logger)
 {
     [Function(nameof(RunAnalyticsRefresh))]
     public async Task RunAnalyticsRefresh(
-        [QueueTrigger(StorageNames.AnalyticsRefreshQueue)] string message, long dequeueCount, string id, CancellationToken cancellationToken)
+        [QueueTrigger(StorageNames.AnalyticsRefreshQueue)] string message, long dequeueCount, string id, DateTimeOffset insertionTime, CancellationToken cancellationToken)
     {
         var work = AnalyticsWork.Parse(message);
         if (work is null)
@@ -24,7 +28,7 @@ internal sealed partial class RunAnalyticsRefreshFunction(AnalyticsRefreshes ref
         var lastAttempt = queues.Value.IsLastAttempt(dequeueCount);
         try
         {
-            await refreshes.RunAsync(work, lastAttempt, cancellationToken);
+            await refreshes.RunAsync(work, new QueueDelivery(id, insertionTime, lastAttempt), cancellationToken);
         }
         catch (Exception e) when (lastAttempt && work.RefreshId is not null && e is not OperationCanceledException)
         {

@@ -92,7 +92,9 @@ internal sealed class ApiDocument(FunctionCatalog catalog)
 
     private static IEnumerable<object> Expand(object attribute) => attribute switch
     {
-        RequireApiKeyAttribute => Errors(StatusCodes.Status401Unauthorized, StatusCodes.Status402PaymentRequired, StatusCodes.Status403Forbidden),
+        // Authentication reads storage, so every keyed operation can also answer 503 storage_unavailable.
+        RequireApiKeyAttribute => Errors(StatusCodes.Status401Unauthorized, StatusCodes.Status402PaymentRequired, StatusCodes.Status403Forbidden,
+            StatusCodes.Status503ServiceUnavailable),
         FaultCodeAttribute => Errors(StatusCodes.Status500InternalServerError),
         ProducesErrorsAttribute produces => Errors([.. produces.Statuses]),
         AcceptsJsonAttribute accepts => [new AcceptsMetadata(["application/json"], accepts.RequestType)],
@@ -145,6 +147,17 @@ internal sealed class ApiDocument(FunctionCatalog catalog)
             if (metadata.OfType<RequireApiKeyAttribute>().Any())
             {
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
+            }
+
+            if (operation.Responses?.TryGetValue("503", out var unavailable) == true && unavailable is OpenApiResponse described)
+            {
+                described.Description = "storage_unavailable: storage could not be reached in time; nothing was changed. Retry after Retry-After seconds.";
+                described.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                described.Headers["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Seconds to wait before retrying.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                };
             }
 
             foreach (var example in metadata.OfType<OpenApiExampleAttribute>())

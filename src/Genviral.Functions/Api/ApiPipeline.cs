@@ -1,4 +1,3 @@
-using Azure;
 using Genviral.Core.Storage;
 using Genviral.Functions.Auth;
 using Genviral.Functions.Hosting;
@@ -13,6 +12,8 @@ namespace Genviral.Functions.Api;
 /// </summary>
 internal sealed partial class ApiPipeline(ApiKeyAuthenticator authenticator, ILogger<ApiPipeline> logger)
 {
+    private const string RetryAfterSeconds = "5";
+
     public async Task<IResult> InvokeAsync(HttpContext context, HttpFunction function, Func<Task<object?>> invoke)
     {
         try
@@ -45,15 +46,26 @@ internal sealed partial class ApiPipeline(ApiKeyAuthenticator authenticator, ILo
                 // Other writers kept winning the ETag race (Storage:ConflictRetries); nothing was changed, and trying again is safe.
                 return new ApiError(StatusCodes.Status409Conflict, function.FaultCode ?? ErrorCodes.InternalError,
                     "The data kept changing while this request wrote it; nothing was changed, try again");
-            case RequestFailedException { Status: 429 or 503 }:
-                var unavailable = new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, "Storage is busy; retry shortly");
-                unavailable.Headers["Retry-After"] = "5";
-                return unavailable;
+            case var e when StorageFailures.IsUnavailable(e, context.RequestAborted):
+                // Down, unreachable, too slow or throttling: the storage client has already retried (StorageClients.FailureBound).
+                LogUnavailable(logger, function.Name, e.GetType().Name, e.Message);
+                return StorageUnavailable();
             default:
                 LogUnhandled(logger, exception, function.Name, context.Request.Method, context.Request.Path);
                 return new ApiError(StatusCodes.Status500InternalServerError, function.FaultCode ?? ErrorCodes.InternalError, "Internal server error");
         }
     }
+
+    /// <summary>The answer when storage cannot be reached: the caller may retry after a few seconds, and nothing half-done was kept.</summary>
+    public static ApiError StorageUnavailable()
+    {
+        var unavailable = new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, "Storage is unavailable; retry shortly");
+        unavailable.Headers["Retry-After"] = RetryAfterSeconds;
+        return unavailable;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Function {Function}: storage unavailable ({Exception}: {Reason})")]
+    private static partial void LogUnavailable(ILogger logger, string function, string exception, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Function {Function} failed on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string function, string method, string path);

@@ -34,7 +34,7 @@ internal sealed partial class KeyUsageRecorder(StorageClients storage, IOptions<
         {
             await storage.Queue(StorageNames.KeyUsageQueue).SendMessageAsync(message, cancellationToken);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is RequestFailedException || StorageFailures.IsUnavailable(e, cancellationToken))
         {
             // Usage tracking must never fail an API call; the next request after the interval tries again.
             _lastSent.TryRemove(key.PublicId, out _);

@@ -23,7 +23,9 @@ internal sealed partial class StandaloneTimer(
     ILogger<StandaloneTimer> logger) : BackgroundService
 {
     private const string LastRunKey = "last_occurrence";
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+    // The shortest lease blob storage grants, renewed every third of it while a run lasts: an instance that dies
+    // mid-run holds the timer up for 15 s at most, not a minute.
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(15);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -179,7 +181,7 @@ internal sealed partial class StandaloneTimer(
         {
             // The run finished.
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is RequestFailedException || StorageFailures.IsUnavailable(e, cancellationToken))
         {
             LogRenewFailed(logger, e, lease.Uri.AbsolutePath);
         }

@@ -8,13 +8,15 @@ namespace Genviral.Functions.Media;
 
 /// <summary>
 /// Queue function over media-rehost: re-hosts or checks a post's media (<see cref="MediaPipeline"/>). A transient
-/// failure throws so the queue tries again; the last attempt fails the post before the message goes to poison.
+/// failure throws so the queue tries again; the last attempt fails the post before the message goes to poison. A copy
+/// of a message another delivery is handling, or one that arrived before the post write it announces, throws too
+/// (<see cref="RetryLaterException"/>) and is handled when it comes back.
 /// </summary>
 internal sealed partial class RehostMediaFunction(MediaPipeline pipeline, IOptions<QueueOptions> queues, ILogger<RehostMediaFunction> logger)
 {
     [Function(nameof(RehostMedia))]
     public async Task RehostMedia(
-        [QueueTrigger(StorageNames.MediaRehostQueue)] string message, long dequeueCount, string id, CancellationToken cancellationToken)
+        [QueueTrigger(StorageNames.MediaRehostQueue)] string message, long dequeueCount, string id, DateTimeOffset insertionTime, CancellationToken cancellationToken)
     {
         var work = QueueBody.Read(message, MediaWorkJson.Default.MediaWorkMessage);
         if (work is null || string.IsNullOrEmpty(work.Scope) || string.IsNullOrEmpty(work.PostId) || string.IsNullOrEmpty(work.MediaVersion))
@@ -24,7 +26,7 @@ internal sealed partial class RehostMediaFunction(MediaPipeline pipeline, IOptio
             return;
         }
 
-        await pipeline.ProcessAsync(work, queues.Value.IsLastAttempt(dequeueCount), cancellationToken);
+        await pipeline.ProcessAsync(work, new QueueDelivery(id, insertionTime, queues.Value.IsLastAttempt(dequeueCount)), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped malformed media message {MessageId}")]

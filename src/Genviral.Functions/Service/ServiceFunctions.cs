@@ -22,9 +22,9 @@ internal sealed class ServiceFunctions(StorageClients storage, TimeProvider time
             // A point read of a row that never exists: one cheap round trip that proves table storage answers.
             await storage.Table(StorageNames.TenantsTable).GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("health", "probe", ["PartitionKey"], cancellationToken);
         }
-        catch (RequestFailedException)
+        catch (Exception e) when (e is RequestFailedException || StorageFailures.IsUnavailable(e, cancellationToken))
         {
-            return new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, "Storage is not reachable");
+            return ApiPipeline.StorageUnavailable();
         }
 
         return TypedResults.Ok(ApiJson.Envelope("Healthy", new HealthData("healthy", "reachable", time.GetUtcNow())));

@@ -49,6 +49,21 @@ public sealed class CreditLedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefundAsync_NothingChargedForTheOperation_GivesNothingBack()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (tenants, ledger, scope) = await OwnerWithCreditsAsync(5);
+        Assert.True(await ledger.ChargeAsync(scope, "charged", 1, ct));
+
+        var refunded = await ledger.RefundAsync(scope, "never-charged", 1, ct);
+
+        Assert.False(refunded);
+        Assert.False(await ledger.WasChargedAsync(scope, "never-charged", ct));
+        Assert.True(await ledger.WasChargedAsync(scope, "charged", ct));
+        Assert.Equal(1, (await tenants.GetSubscriptionAsync(scope, ct))!.CreditsUsed);
+    }
+
+    [Fact]
     public async Task ChargeAsync_NoSubscriptionOrEmptyPool_IsRefused()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -143,13 +143,13 @@ public sealed class PostServiceTests : IAsyncLifetime
     }
 
     private PostService Service(StorageClients storage) => new(
-        new PostStore(storage), new PostSchedule(storage), new MediaWork(storage),
+        new PostStore(storage), new PostSchedule(storage, TimeProvider.System), new MediaWork(storage),
         new PostValidation(new AccountStore(storage, TimeProvider.System), new MediaAddressRule(Options.Create(new MediaOptions())), TimeProvider.System), storage.Conflicts, _clock);
 
     private static PostContent ByoContent() =>
         new("Hello", new PostMedia(MediaType.Video, ["https://cdn.example.com/clip.mp4"]), [new PostTarget("a1", Platform.Tiktok, AccountType.Byo)], null, PostStatus.Pending, null);
 
-    private Task<IReadOnlyList<DueEntry>> DueAsync() => new PostSchedule(_storage).ListDueAsync(TimeProvider.System.GetUtcNow().AddDays(1), 10, Ct);
+    private Task<IReadOnlyList<DueEntry>> DueAsync() => new PostSchedule(_storage, TimeProvider.System).ListDueAsync(TimeProvider.System.GetUtcNow().AddDays(1), 10, Ct);
 
     private async Task<Azure.Storage.Queues.Models.PeekedMessage[]> MediaMessagesAsync() =>
         (await _storage.Queue(StorageNames.MediaRehostQueue).PeekMessagesAsync(10, Ct)).Value;

@@ -274,7 +274,7 @@ public sealed class ContentionTests : IAsyncLifetime
         Assert.Equal(Attempts, _rival.Wins);
         var after = (await new PostStore(_plain).GetAsync(_scope, stored.Post.Id, Ct))!.Post;
         Assert.All(after.States, s => Assert.Null(s.Publishing));
-        Assert.Contains(await new PostSchedule(_plain).ListDueAsync(_time.GetUtcNow(), 10, Ct), e => e.PostId == stored.Post.Id);
+        Assert.Contains(await new PostSchedule(_plain, _time).ListDueAsync(_time.GetUtcNow(), 10, Ct), e => e.PostId == stored.Post.Id);
     }
 
     [Fact]
@@ -285,10 +285,11 @@ public sealed class ContentionTests : IAsyncLifetime
         var mediaOptions = Options.Create(new MediaOptions());
         using var http = new MediaHttp(mediaOptions, new MediaAddressRule(mediaOptions));
         var pipeline = new MediaPipeline(
-            new PostStore(_contended), new MediaRehoster(_contended, http, mediaOptions), _contended.Conflicts, mediaOptions, NullLogger<MediaPipeline>.Instance);
+            new PostStore(_contended), new MediaRehoster(_contended, http, mediaOptions), new MediaReferences(_contended), _contended.Conflicts, mediaOptions, _time,
+            NullLogger<MediaPipeline>.Instance);
 
         await Assert.ThrowsAsync<WriteConflictException>(() =>
-            pipeline.ProcessAsync(new MediaWorkMessage(_scope.PartitionKey, stored.Post.Id, stored.Post.MediaState.Version), isLastAttempt: false, Ct));
+            pipeline.ProcessAsync(new MediaWorkMessage(_scope.PartitionKey, stored.Post.Id, stored.Post.MediaState.Version), new QueueDelivery("message-1", default, IsLastAttempt: false), Ct));
 
         Assert.Equal(Attempts, _rival.Wins);
         var media = (await new PostStore(_plain).GetAsync(_scope, stored.Post.Id, Ct))!.Post.MediaState;
@@ -348,7 +349,7 @@ public sealed class ContentionTests : IAsyncLifetime
         _rival.Touches(StorageNames.PostsTable, _scope.PartitionKey, [.. Enumerable.Range(0, PostKeys.CounterShards).Select(PostKeys.Counter)]);
 
     private PostService Service(StorageClients storage) => new(
-        new PostStore(storage), new PostSchedule(storage), new MediaWork(storage), new PostValidation(new AccountStore(storage, _time), new MediaAddressRule(Options.Create(new MediaOptions())), _time), storage.Conflicts, _time);
+        new PostStore(storage), new PostSchedule(storage, _time), new MediaWork(storage), new PostValidation(new AccountStore(storage, _time), new MediaAddressRule(Options.Create(new MediaOptions())), _time), storage.Conflicts, _time);
 
     private AnalyticsStore Analytics(StorageClients storage) =>
         new(storage, new DailySnapshotIndex(storage), new WebhookOutbox(storage, new WebhookStore(storage, _time), _time, NullLogger<WebhookOutbox>.Instance), _time);
@@ -361,7 +362,7 @@ public sealed class ContentionTests : IAsyncLifetime
     {
         var accounts = new AccountStore(storage, _time);
         return new PostDispatcher(
-            new PostSchedule(storage), new PostStore(storage), accounts, new AccountCredentials(accounts, Options.Create(new PlatformsOptions())), [],
+            new PostSchedule(storage, _time), new PostStore(storage), accounts, new AccountCredentials(accounts, Options.Create(new PlatformsOptions())), [],
             new MediaSigner(storage, Options.Create(new MediaOptions()), _time), new PlatformPostMap(storage, _time), storage.Conflicts,
             Options.Create(new PublishingOptions()), _time, NullLogger<PostDispatcher>.Instance);
     }

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using Genviral.Core.Analytics;
+using Genviral.Core.Storage;
+using Genviral.Core.Tenancy;
 using Genviral.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Genviral.Functions.Tests.Analytics;
 
@@ -327,6 +330,106 @@ public sealed class RefreshTests(AnalyticsFactory factory) : AnalyticsTestBase(f
         Assert.Equal("https://www.youtube.com/watch?v=aaaaaaaaaaa", posts[0].GetProperty("permalink").GetString());
         Assert.Equal("@" + yt, posts[0].GetProperty("accountIdentifier").GetString());
     }
+
+    [Fact]
+    public async Task Request_PutsARecoveryMessageBeforeItCharges()
+    {
+        var (_, client) = await TenantAsync(credits: 2);
+        var id = await SeededTargetAsync(client);
+        var queue = Factory.Storage.Queue(Genviral.Core.Storage.StorageNames.AnalyticsRefreshQueue);
+        var before = (await queue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount;
+
+        await RefreshOkAsync(client, id);
+
+        // The run message, visible now, and the recovery message, visible only after PendingWrites.Window.
+        Assert.Equal(before + 2, (await queue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        Assert.Single(await Factory.PeekRefreshQueueAsync(), m => m.Contains(id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RecoveryMessage_RequestChargedThenDiedBeforeTheRefreshExisted_GivesTheCreditBack()
+    {
+        var (tenant, client) = await TenantAsync(credits: 2);
+        var id = await PaidTargetAsync(client);
+        var refreshId = Guid.NewGuid().ToString();
+        // What a request leaves when it dies between its charge and its create: the charge, and its recovery message.
+        Assert.True(await Factory.Services.GetRequiredService<CreditLedger>().ChargeAsync(tenant.Scope, refreshId, 1, Ct));
+        Assert.Equal(1, await CreditsUsedAsync(tenant));
+
+        await Factory.RunRefreshAsync(RecoveryMessage(tenant, id, refreshId), 1, "recovery");
+
+        Assert.Equal(0, await CreditsUsedAsync(tenant));
+        var refresh = await GetRefreshAsync(client, refreshId);
+        Assert.Equal("failed", refresh.GetProperty("status").GetString());
+        // A request that comes back to life cannot create it any more; the target takes new refreshes.
+        await Factory.RunRefreshAsync(RecoveryMessage(tenant, id, refreshId), 2, "recovery");
+        Assert.Equal(0, await CreditsUsedAsync(tenant));
+        Assert.False((await RefreshOkAsync(client, id)).GetProperty("wasFree").GetBoolean());
+        Assert.Equal(1, await CreditsUsedAsync(tenant));
+    }
+
+    [Fact]
+    public async Task RecoveryMessage_RequestDiedBeforeItsCharge_GivesNothingAndLeavesNoRow()
+    {
+        var (tenant, client) = await TenantAsync(credits: 2);
+        var id = await PaidTargetAsync(client);
+        var refreshId = Guid.NewGuid().ToString();
+
+        await Factory.RunRefreshAsync(RecoveryMessage(tenant, id, refreshId), 1, "recovery");
+
+        Assert.Equal(0, await CreditsUsedAsync(tenant));
+        Assert.Empty(await RowKeysAsync(tenant, "refresh|" + refreshId));
+    }
+
+    [Fact]
+    public async Task RecoveryMessage_RefreshCreatedButItsRunMessageLost_RunsIt()
+    {
+        var (tenant, client) = await TenantAsync(credits: 2);
+        var id = await PaidTargetAsync(client);
+        var refreshId = (await RefreshOkAsync(client, id)).GetProperty("refresh").GetProperty("id").GetString()!;
+        // The run message is lost (the request died before it was put): only the recovery message is left.
+        var queue = Factory.Storage.Queue(Genviral.Core.Storage.StorageNames.AnalyticsRefreshQueue);
+        foreach (var lost in (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), Ct)).Value.Where(m => m.Body.ToString().Contains(refreshId, StringComparison.Ordinal)))
+        {
+            await queue.DeleteMessageAsync(lost.MessageId, lost.PopReceipt, Ct);
+        }
+
+        await Factory.RunRefreshAsync(RecoveryMessage(tenant, id, refreshId), 1, "recovery");
+
+        Assert.Equal("completed", (await GetRefreshAsync(client, refreshId)).GetProperty("status").GetString());
+        Assert.Equal(1, await CreditsUsedAsync(tenant));
+    }
+
+    [Fact]
+    public async Task CopyOfARunMessage_WhileAnotherDeliveryRunsIt_TriesAgainLaterWithoutRunningIt()
+    {
+        var (tenant, client) = await TenantAsync(credits: 2);
+        var id = await PaidTargetAsync(client);
+        var refreshId = (await RefreshOkAsync(client, id)).GetProperty("refresh").GetProperty("id").GetString()!;
+        var message = Assert.Single(await Factory.PeekRefreshQueueAsync(), m => m.Contains(refreshId, StringComparison.Ordinal));
+        var entity = (await Factory.Store.GetRefreshEntityAsync(tenant.Scope, refreshId, Ct))!;
+        await Factory.Store.MarkProcessingAsync(entity, "message-1", Factory.Time.GetUtcNow().AddMinutes(5), Ct);
+
+        var copy = await Record.ExceptionAsync(() => Factory.RunRefreshAsync(message, 1, "message-2"));
+        await Factory.RunRefreshAsync(message, 5, "message-2");
+        var whileHeld = await GetRefreshAsync(client, refreshId);
+        await Factory.RunRefreshAsync(message, 2, "message-1");
+
+        Assert.IsType<RetryLaterException>(copy);
+        Assert.Equal("processing", whileHeld.GetProperty("status").GetString());
+        Assert.Equal("completed", (await GetRefreshAsync(client, refreshId)).GetProperty("status").GetString());
+        Assert.Equal(1, await CreditsUsedAsync(tenant));
+    }
+
+    private async Task<string> PaidTargetAsync(HttpClient client)
+    {
+        var id = await SeededTargetAsync(client);
+        (await client.PatchAsync($"{Base}/targets/{id}", System.Net.Http.Json.JsonContent.Create(new { refreshPolicy = new { freeDailyRefresh = false } }), Ct)).Dispose();
+        return id;
+    }
+
+    private static string RecoveryMessage(Tenant tenant, string targetId, string refreshId) =>
+        $$"""{"scope":"{{tenant.Scope.PartitionKey}}","target_id":"{{targetId}}","refresh_id":"{{refreshId}}","day":null}""";
 
     private async Task<string> SeededTargetAsync(HttpClient client)
     {

@@ -102,6 +102,24 @@ public sealed class EnvelopeTests(SharedApiFactory factory)
     }
 
     [Fact]
+    public async Task GetOpenApi_EveryOperation_Documents503StorageUnavailableWithRetryAfter()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/api/partner/v1/openapi.json", TestContext.Current.CancellationToken);
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var operations = document.RootElement.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject()).ToList();
+        Assert.NotEmpty(operations);
+        Assert.All(operations, operation =>
+        {
+            // Every described operation reads storage (keyed ones at least to authenticate), so every one can answer 503.
+            Assert.True(operation.Value.GetProperty("responses").TryGetProperty("503", out var unavailable), operation.Value.GetProperty("operationId").GetString());
+            Assert.True(unavailable.GetProperty("headers").TryGetProperty("Retry-After", out _));
+        });
+    }
+
+    [Fact]
     public async Task GetOpenApi_DescribesEveryPostsOperationWithExamples()
     {
         using var client = factory.CreateClient();

@@ -59,6 +59,7 @@ public sealed class FunctionMetadataTests(SharedApiFactory factory)
         { "PublishDuePosts", "timerTrigger", "", "%PublishDuePostsSchedule%" },
         { "CaptureFreeSnapshots", "timerTrigger", "", "%CaptureFreeSnapshotsSchedule%" },
         { "SweepWebhookOutbox", "timerTrigger", "", "%SweepWebhookOutboxSchedule%" },
+        { "SweepMedia", "timerTrigger", "", "%SweepMediaSchedule%" },
     };
 
     [Fact]

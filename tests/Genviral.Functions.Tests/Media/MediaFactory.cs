@@ -57,6 +57,8 @@ public sealed class MediaStandaloneFactory : MediaFactory
         ["Queues:MaxDequeueCount"] = "2",
         ["Queues:VisibilityTimeout"] = "00:00:00",
         ["Queues:MaxPollingInterval"] = "00:00:00.200",
+        // Short, so a fetch outlasts it: the consumer must keep extending it, or another consumer would take the message.
+        ["Queues:ProcessingLease"] = "00:00:06",
     };
 }
 

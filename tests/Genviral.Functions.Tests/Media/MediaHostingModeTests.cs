@@ -85,4 +85,24 @@ public sealed class MediaStandaloneTests(MediaStandaloneFactory factory) : Media
         await AssertFailedAsync(tenant, created.Post.Id, "media_unreachable");
         Assert.Equal(2, Source.Requests(url).Count);
     }
+
+    [Fact]
+    public async Task FetchOutlastingTheProcessingLease_IsDeliveredOnce()
+    {
+        var bytes = Mp4(30_000, seed: 31);
+        var url = Source.Route(async context =>
+        {
+            // Longer than Queues:ProcessingLease (6 s): only the consumer's extensions keep the message from a second delivery.
+            await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
+            context.Response.ContentType = "video/mp4";
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+        });
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+
+        Assert.True(await Poll.UntilAsync(async () => (await ReadAsync(tenant, created.Post.Id)).Post.MediaState.Ready, TimeSpan.FromSeconds(40)));
+
+        Assert.Single(Source.Requests(url));
+        var queue = Factory.Storage.Queue(StorageNames.MediaRehostQueue);
+        Assert.True(await Poll.UntilAsync(async () => !(await queue.PeekMessagesAsync(32, Ct)).Value.Any(m => m.Body.ToString().Contains(created.Post.Id, StringComparison.Ordinal))));
+    }
 }

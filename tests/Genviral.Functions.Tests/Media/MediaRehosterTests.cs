@@ -21,7 +21,7 @@ public sealed class MediaRehosterTests(SharedMediaFactory factory) : MediaTestBa
         using var http = new MediaHttp(options, new MediaAddressRule(options));
         var rehoster = new MediaRehoster(Factory.Storage, http, options);
 
-        await Assert.ThrowsAsync<TimeoutException>(() => rehoster.RehostAsync("ws_bench", new Uri(url), MediaType.Video, Ct));
+        await Assert.ThrowsAsync<TimeoutException>(() => rehoster.RehostAsync("ws_bench", new Uri(url), MediaType.Video, reference: null, Ct));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class MediaRehosterTests(SharedMediaFactory factory) : MediaTestBa
         using var http = new MediaHttp(options, new MediaAddressRule(options));
         var rehoster = new MediaRehoster(Factory.Storage, http, options);
 
-        var e = await Assert.ThrowsAsync<MediaFailureException>(() => rehoster.RehostAsync("ws_bench", new Uri(url), MediaType.Video, Ct));
+        var e = await Assert.ThrowsAsync<MediaFailureException>(() => rehoster.RehostAsync("ws_bench", new Uri(url), MediaType.Video, reference: null, Ct));
 
         Assert.Equal(MediaFailureReason.Unreachable, e.Reason);
         Assert.Empty(Source.Requests(url));
@@ -46,7 +46,7 @@ public sealed class MediaRehosterTests(SharedMediaFactory factory) : MediaTestBa
         using var http = new MediaHttp(options, new MediaAddressRule(options));
         var rehoster = new MediaRehoster(Factory.Storage, http, options);
 
-        var stored = await rehoster.RehostAsync("ws_bench", new Uri(Source.Serve(bytes, "video/mp4")), MediaType.Video, Ct);
+        var stored = await rehoster.RehostAsync("ws_bench", new Uri(Source.Serve(bytes, "video/mp4")), MediaType.Video, reference: null, Ct);
 
         Assert.Equal($"ws_bench/{Sha256(bytes)}.mp4", stored.BlobName);
         Assert.Equal(bytes.Length, stored.Length);

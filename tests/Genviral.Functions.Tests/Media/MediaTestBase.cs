@@ -45,8 +45,12 @@ public abstract class MediaTestBase(MediaFactory factory)
 
     internal static MediaWorkMessage MessageFor(Tenant tenant, Post post) => new(tenant.Scope.PartitionKey, post.Id, post.MediaState.Version);
 
-    internal Task<MediaOutcome> ProcessAsync(Tenant tenant, Post post, bool isLastAttempt = false) =>
-        Pipeline.ProcessAsync(MessageFor(tenant, post), isLastAttempt, Ct);
+    /// <summary>
+    /// Handles the post's media message, put long ago unless <paramref name="insertedOn"/> says otherwise;
+    /// <paramref name="messageId"/> tells copies of it apart (a redelivery keeps its id).
+    /// </summary>
+    internal Task<MediaOutcome> ProcessAsync(Tenant tenant, Post post, bool isLastAttempt = false, string messageId = "message-1", DateTimeOffset insertedOn = default) =>
+        Pipeline.ProcessAsync(MessageFor(tenant, post), new QueueDelivery(messageId, insertedOn, isLastAttempt), Ct);
 
     internal async Task<StoredPost> ReadAsync(Tenant tenant, string postId) => (await Posts.GetAsync(tenant.Scope, postId, Ct))!;
 

@@ -1,5 +1,7 @@
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
+using Genviral.Core.Storage;
+using Genviral.Functions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
 namespace Genviral.Functions.Tests.Media;
@@ -85,6 +87,102 @@ public sealed class RetryAndIdempotencyTests(MediaFactory factory) : MediaTestBa
         Assert.Single(outcomes, MediaOutcome.Dropped);
         Assert.Single(await BlobsAsync(tenant));
         Assert.True((await ReadAsync(tenant, created.Post.Id)).Post.MediaState.Ready);
+    }
+
+    [Fact]
+    public async Task CopyOfAMessage_WhileAnotherCopyRehosts_RetriesLaterWithoutFetching()
+    {
+        var url = Source.Serve(Mp4(20_000, seed: 21), "video/mp4");
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+        var claimed = await ClaimAsync(tenant, created, "message-1", DateTimeOffset.UtcNow.AddMinutes(5));
+
+        await Assert.ThrowsAsync<RetryLaterException>(() => ProcessAsync(tenant, created.Post, messageId: "message-2"));
+
+        Assert.Empty(Source.Requests(url));
+        Assert.Equal(claimed.ETag, (await ReadAsync(tenant, created.Post.Id)).ETag);
+    }
+
+    [Fact]
+    public async Task CopyOfAMessage_OnItsLastAttemptWhileAnotherCopyRehosts_IsDroppedWithoutFailingThePost()
+    {
+        var url = Source.Serve(Mp4(20_000, seed: 22), "video/mp4");
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+        var claimed = await ClaimAsync(tenant, created, "message-1", DateTimeOffset.UtcNow.AddMinutes(5));
+
+        Assert.Equal(MediaOutcome.Dropped, await ProcessAsync(tenant, created.Post, isLastAttempt: true, messageId: "message-2"));
+
+        Assert.Empty(Source.Requests(url));
+        Assert.Equal(claimed.ETag, (await ReadAsync(tenant, created.Post.Id)).ETag);
+        Assert.False((await ReadAsync(tenant, created.Post.Id)).Post.MediaState.Failed);
+    }
+
+    [Fact]
+    public async Task MessageRedeliveredAfterItsConsumerDied_TakesOverItsOwnClaimAtOnce()
+    {
+        var bytes = Mp4(20_000, seed: 23);
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [Source.Serve(bytes, "video/mp4")]);
+        await ClaimAsync(tenant, created, "message-1", DateTimeOffset.UtcNow.AddMinutes(5));
+
+        Assert.Equal(MediaOutcome.Ready, await ProcessAsync(tenant, created.Post, messageId: "message-1"));
+
+        var media = (await ReadAsync(tenant, created.Post.Id)).Post.MediaState;
+        Assert.Null(media.ClaimedBy);
+        Assert.Null(media.ClaimedUntil);
+        Assert.Equal(bytes, await DownloadAsync(Assert.Single(await ShownMediaUrlsAsync(tenant, created.Post.Id))));
+    }
+
+    [Fact]
+    public async Task ExpiredClaimOfAnotherMessage_IsTakenOver()
+    {
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [Source.Serve(Mp4(20_000, seed: 24), "video/mp4")]);
+        await ClaimAsync(tenant, created, "message-1", DateTimeOffset.UtcNow.AddMinutes(-1));
+
+        Assert.Equal(MediaOutcome.Ready, await ProcessAsync(tenant, created.Post, messageId: "message-2"));
+    }
+
+    [Fact]
+    public async Task MessageForAPostNotWrittenYet_IsTriedAgainLater_AndDroppedOnceOld()
+    {
+        var tenant = await Factory.CreateTenantAsync();
+        // The message is put before the post write: a consumer can be faster than that write.
+        var message = new MediaWorkMessage(tenant.Scope.PartitionKey, Guid.NewGuid().ToString(), Guid.CreateVersion7().ToString("N"));
+
+        await Assert.ThrowsAsync<RetryLaterException>(() => Pipeline.ProcessAsync(message, new QueueDelivery("message-1", DateTimeOffset.UtcNow, false), Ct));
+        Assert.Equal(MediaOutcome.Dropped, await Pipeline.ProcessAsync(message, new QueueDelivery("message-1", DateTimeOffset.UtcNow.AddHours(-1), false), Ct));
+        Assert.Equal(MediaOutcome.Dropped, await Pipeline.ProcessAsync(message, new QueueDelivery("message-1", DateTimeOffset.UtcNow, IsLastAttempt: true), Ct));
+    }
+
+    [Fact]
+    public async Task MessageForMediaAnEditIsStillWriting_IsTriedAgainLater_ThenHandled()
+    {
+        var bytes = Mp4(20_000, seed: 25);
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [Source.Serve(bytes, "video/mp4")]);
+        var edited = created.Post with { MediaState = created.Post.MediaState with { Version = Guid.CreateVersion7().ToString("N") } };
+
+        await Assert.ThrowsAsync<RetryLaterException>(() => ProcessAsync(tenant, edited, insertedOn: DateTimeOffset.UtcNow));
+        await Posts.UpdateAsync(tenant.Scope, await ReadAsync(tenant, created.Post.Id), edited, Ct);
+
+        Assert.Equal(MediaOutcome.Ready, await ProcessAsync(tenant, edited, insertedOn: DateTimeOffset.UtcNow));
+        Assert.Equal(bytes, await DownloadAsync(Assert.Single(await ShownMediaUrlsAsync(tenant, created.Post.Id))));
+    }
+
+    [Fact]
+    public async Task YoungMessageForMediaAlreadyReplaced_IsDropped()
+    {
+        var url = Source.Serve(Mp4(20_000, seed: 26), "video/mp4");
+        var (tenant, created) = await CreatePostAsync(MediaType.Video, [url]);
+        var replaced = created.Post with { MediaState = created.Post.MediaState with { Version = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMinutes(-5)).ToString("N") } };
+
+        Assert.Equal(MediaOutcome.Dropped, await ProcessAsync(tenant, replaced, insertedOn: DateTimeOffset.UtcNow));
+
+        Assert.Empty(Source.Requests(url));
+    }
+
+    /// <summary>The post as a delivery that claimed its media (and may have died since) left it.</summary>
+    private async Task<StoredPost> ClaimAsync(Tenant tenant, StoredPost post, string messageId, DateTimeOffset until)
+    {
+        var current = await ReadAsync(tenant, post.Post.Id);
+        return await Posts.UpdateAsync(tenant.Scope, current, current.Post with { MediaState = current.Post.MediaState with { ClaimedBy = messageId, ClaimedUntil = until } }, Ct);
     }
 
     [Fact]

@@ -2,7 +2,10 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Genviral.Core.Accounts;
+using Genviral.Core.Platforms.Publishing;
 using Genviral.Core.Posts;
+using Genviral.Core.Publishing;
+using Genviral.Core.Storage;
 using Genviral.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -346,7 +349,7 @@ public sealed class DispatchTests(PublishingFactory factory) : PublishingTestBas
     }
 
     [Fact]
-    public async Task StaleEntry_DeletedPost_SkippedAndRemoved()
+    public async Task StaleEntry_DeletedPost_KeptWhileAWriteMayStillLand_ThenRemoved()
     {
         var (tenant, client, account) = await ByoTikTokAsync();
         var caption = Caption();
@@ -357,8 +360,34 @@ public sealed class DispatchTests(PublishingFactory factory) : PublishingTestBas
 
         await TickAsync();
 
+        // An entry is written before its post: for all the tick knows, a create is on its way.
+        Assert.Single(await IndexRowsAsync(tenant, id));
+
+        Advance(PendingWrites.Window + TimeSpan.FromMinutes(1));
+        await TickAsync();
+
         Assert.Empty(PublishedWith(caption));
         Assert.Empty(await IndexRowsAsync(tenant, id));
+    }
+
+    [Fact]
+    public async Task EntryWrittenBeforeItsPost_TickInBetween_PostPublishedOnceItIsWritten()
+    {
+        var (tenant, _, account) = await ByoTikTokAsync();
+        var caption = Caption();
+        var id = Guid.NewGuid().ToString();
+        var now = Factory.Time.GetUtcNow();
+        // A create writes the due entry, then the post: here a tick runs between the two.
+        await Factory.Services.GetRequiredService<PostSchedule>().AddAsync(tenant.Scope, id, now, Ct);
+        await TickAsync();
+        var post = new Post(id, caption, new PostMedia(MediaType.Video, [Factory.MediaUrl("clip.mp4", 300_000)]), null, null, now, now, null, PostStatus.Pending,
+            [new AccountState(account.Id, Platform.Tiktok, AccountType.Byo, PostStatus.Pending)], new MediaState(Guid.CreateVersion7().ToString("N"), Ready: true, NeedsRehost: false));
+        await Store.CreateAsync(await Store.BeginCreateAsync(tenant.Scope, post, null, Ct), Ct);
+
+        await TickAsync();
+
+        Assert.Single(PublishedWith(caption));
+        Assert.Equal("posted", (await GetPostAsync(Factory.CreateClient(tenant.Token), id)).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -442,6 +471,128 @@ public sealed class DispatchTests(PublishingFactory factory) : PublishingTestBas
         Assert.Equal("posted", (await GetPostAsync(client, id)).GetProperty("status").GetString());
         Assert.Single(Sim.Requests, r => r.PathAndQuery == "/v2/post/publish/video/init/" && r.Body.Contains(caption, StringComparison.Ordinal));
         Assert.Single(PublishedWith(caption));
+    }
+
+    [Fact]
+    public async Task DispatcherDiesAfterTikTokStartedTheJob_TheNextPollsThatJob_PublishedOnce()
+    {
+        var (tenant, client, account) = await ByoTikTokAsync();
+        var caption = Caption();
+        var id = await CreateReadyAsync(tenant, client, Video(caption, account.Id));
+
+        await DyingDispatcher(afterJobStarted: true).RunAsync(Ct);
+
+        var job = (await Store.GetAsync(tenant.Scope, id, Ct))!.Post.States[0].Publishing?.PlatformJobId;
+        Advance(TimeSpan.FromMinutes(16));
+        await TickAsync();
+
+        Assert.NotNull(job);
+        Assert.Single(PublishedWith(caption));
+        Assert.Single(Sim.Requests, r => r.PathAndQuery.StartsWith("/v2/post/publish/video/init/", StringComparison.Ordinal) && r.Body.Contains(caption, StringComparison.Ordinal));
+        Assert.Equal("posted", (await GetPostAsync(client, id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task DispatcherDiesAfterInstagramPublished_TheNextFindsThePublishedContainer_PublishedOnce()
+    {
+        var tenant = await Factory.CreateTenantAsync();
+        var account = await AddByoAsync(tenant, Platform.Instagram);
+        using var client = Factory.CreateClient(tenant.Token);
+        var caption = Caption();
+        var id = await CreateReadyAsync(tenant, client, Video(caption, account.Id));
+
+        await DyingDispatcher(afterJobStarted: false).RunAsync(Ct);
+
+        var published = PublishedWith(caption).Count;
+        Advance(TimeSpan.FromMinutes(16));
+        await TickAsync();
+
+        Assert.Equal(1, published);
+        Assert.Single(PublishedWith(caption));
+        var state = State(await GetPostAsync(client, id), account.Id);
+        Assert.Equal("posted", state.GetProperty("status").GetString());
+        Assert.StartsWith("https://www.instagram.com/", state.GetProperty("published_url").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeleteWhileThePlatformPublishes_IsBlocked_AndTheResultIsKept()
+    {
+        var (tenant, client, account) = await ByoTikTokAsync();
+        var caption = Caption();
+        var id = await CreateReadyAsync(tenant, client, Video(caption, account.Id));
+        HttpResponseMessage? deleteDuringPublish = null;
+        var dispatcher = Factory.NewDispatcher(Factory.Services.GetServices<IPlatformPublisher>().Select(p => (IPlatformPublisher)new Meanwhile(p, async () =>
+            deleteDuringPublish = await PostJsonAsync(client, "/api/partner/v1/posts/delete", new JsonObject { ["post_ids"] = new JsonArray(id) }))).ToList());
+
+        await dispatcher.RunAsync(Ct);
+
+        using (deleteDuringPublish)
+        {
+            var data = await EnvelopeAssert.SuccessAsync(deleteDuringPublish!, HttpStatusCode.OK, "Posts deleted");
+            Assert.Empty(data.GetProperty("deletedIds").EnumerateArray());
+            Assert.Equal(id, Assert.Single(data.GetProperty("blockedStatuses").EnumerateArray()).GetProperty("id").GetString());
+        }
+
+        Assert.Single(PublishedWith(caption));
+        Assert.Equal("posted", (await GetPostAsync(client, id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task DeleteOfAPostWhoseDispatcherDied_BlockedUntilTheClaimExpires()
+    {
+        var (tenant, client, account) = await ByoTikTokAsync();
+        var id = await CreateReadyAsync(tenant, client, Video(Caption(), account.Id));
+        await ClaimAsDeadDispatcherAsync(tenant, id);
+
+        using var whileClaimed = await PostJsonAsync(client, "/api/partner/v1/posts/delete", new JsonObject { ["post_ids"] = new JsonArray(id) });
+        var blocked = await EnvelopeAssert.SuccessAsync(whileClaimed, HttpStatusCode.OK, "Posts deleted");
+        Advance(TimeSpan.FromMinutes(16));
+        using var afterExpiry = await PostJsonAsync(client, "/api/partner/v1/posts/delete", new JsonObject { ["post_ids"] = new JsonArray(id) });
+        var deleted = await EnvelopeAssert.SuccessAsync(afterExpiry, HttpStatusCode.OK, "Posts deleted");
+
+        Assert.Equal(id, Assert.Single(blocked.GetProperty("blockedStatuses").EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(id, Assert.Single(deleted.GetProperty("deletedIds").EnumerateArray()).GetString());
+    }
+
+    /// <summary>
+    /// A dispatcher whose process dies in the middle of an attempt: right after the platform started the job (and it was
+    /// recorded), or right after the platform published the post. Its claim stays, and no result is written.
+    /// </summary>
+    private PostDispatcher DyingDispatcher(bool afterJobStarted) =>
+        Factory.NewDispatcher(Factory.Services.GetServices<IPlatformPublisher>().Select(p => (IPlatformPublisher)new Dying(p, afterJobStarted)).ToList());
+
+    private sealed class Dying(IPlatformPublisher inner, bool afterJobStarted) : IPlatformPublisher
+    {
+        public Platform Platform => inner.Platform;
+
+        public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+        {
+            await inner.PublishAsync(afterJobStarted ? request with { JobStarted = Die(request) } : request, cancellationToken);
+            throw new InvalidOperationException("The process died here.");
+        }
+
+        public Task<PlatformCredentials?> RefreshAsync(PlatformCredentials credentials, CancellationToken cancellationToken) => inner.RefreshAsync(credentials, cancellationToken);
+
+        private static Func<string, CancellationToken, Task> Die(PublishRequest request) => async (job, ct) =>
+        {
+            await request.StartedAsync(job, ct);
+            throw new InvalidOperationException("The process died here.");
+        };
+    }
+
+    /// <summary>Runs <paramref name="meanwhile"/> after the platform published and before the dispatcher gets the answer.</summary>
+    private sealed class Meanwhile(IPlatformPublisher inner, Func<Task> meanwhile) : IPlatformPublisher
+    {
+        public Platform Platform => inner.Platform;
+
+        public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+        {
+            var outcome = await inner.PublishAsync(request, cancellationToken);
+            await meanwhile();
+            return outcome;
+        }
+
+        public Task<PlatformCredentials?> RefreshAsync(PlatformCredentials credentials, CancellationToken cancellationToken) => inner.RefreshAsync(credentials, cancellationToken);
     }
 
     private async Task<(Tenant Tenant, HttpClient Client, SocialAccount Account)> ByoTikTokAsync()

@@ -2,6 +2,7 @@ using Genviral.Core.Accounts;
 using Genviral.Core.Analytics;
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
+using Genviral.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Genviral.Functions.Tests.Publishing;
@@ -27,7 +28,7 @@ public sealed class MediaToPlatformTests(PublishingFactory factory) : Publishing
         Assert.Equal(0, (await TickAsync()).Attempts);
         var created = (await Store.GetAsync(tenant.Scope, id, Ct))!.Post;
         var outcome = await Factory.Services.GetRequiredService<MediaPipeline>().ProcessAsync(
-            new MediaWorkMessage(tenant.Scope.PartitionKey, id, created.MediaState.Version), isLastAttempt: false, Ct);
+            new MediaWorkMessage(tenant.Scope.PartitionKey, id, created.MediaState.Version), new QueueDelivery("message-1", default, IsLastAttempt: false), Ct);
         Assert.Equal(MediaOutcome.Ready, outcome);
         // From here the caller's URL points where the fetcher may not go: only our copy can reach the platforms.
         var rehosted = await Store.GetAsync(tenant.Scope, id, Ct);

@@ -30,6 +30,10 @@ public class PublishingFactory : ApiFactory
 
     internal PostDispatcher NewDispatcher() => ActivatorUtilities.CreateInstance<PostDispatcher>(Services);
 
+    /// <summary>A dispatcher with other platform connectors (wrapping the real ones, say).</summary>
+    internal PostDispatcher NewDispatcher(IReadOnlyList<Genviral.Core.Platforms.Publishing.IPlatformPublisher> publishers) =>
+        ActivatorUtilities.CreateInstance<PostDispatcher>(Services, publishers.AsEnumerable());
+
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
         ["Platforms:TikTok:BaseUrl"] = SimulatorUrl,

@@ -229,7 +229,7 @@ public static class PublishingRoutes
             var sim = Sim(http);
             if (sim.Jobs.TryGetValue(id, out var job))
             {
-                var status = job.FailReason is not null ? "ERROR" : job.Checks++ < sim.ProcessingChecks ? "IN_PROGRESS" : "FINISHED";
+                var status = job.FailReason is not null ? "ERROR" : job.PublishedId is not null ? "PUBLISHED" : job.Checks++ < sim.ProcessingChecks ? "IN_PROGRESS" : "FINISHED";
                 return Results.Json(new { status_code = status, status = job.FailReason is null ? status : "Error: media could not be fetched", id });
             }
 

@@ -10,7 +10,8 @@ namespace Genviral.Core.Platforms.Publishing;
 
 /// <summary>
 /// Instagram Graph API content publishing: a media container (REELS for a video, an image, or image items plus a
-/// CAROUSEL for a slideshow), its status_code polled until FINISHED, then media_publish and a permalink lookup.
+/// CAROUSEL for a slideshow), its status_code polled until FINISHED, then media_publish and a permalink lookup. A
+/// container an earlier attempt already published answers PUBLISHED, and is not published again.
 /// </summary>
 internal sealed class InstagramPublisher(HttpClient http, IOptions<PlatformsOptions> platforms, IOptions<PublishingOptions> publishing, TimeProvider time) : IPlatformPublisher
 {
@@ -35,6 +36,7 @@ internal sealed class InstagramPublisher(HttpClient http, IOptions<PlatformsOpti
             }
 
             containerId = created.Id!;
+            await request.StartedAsync(containerId, cancellationToken);
         }
 
         var options = publishing.Value;
@@ -59,6 +61,11 @@ internal sealed class InstagramPublisher(HttpClient http, IOptions<PlatformsOpti
                     break;
                 case "ERROR" or "EXPIRED":
                     return PublishOutcome.Permanent($"{Name} could not process the media: {status.String("status") ?? status.String("status_code")}");
+                case "PUBLISHED":
+                    // An earlier attempt published this container and died before its result was written: it is live, once.
+                    // The container does not name the media it became, so the post keeps no platform id.
+                    return new PublishOutcome(PublishOutcomeKind.Published, "Published by an earlier attempt", null,
+                        $"https://www.instagram.com/{Uri.EscapeDataString(request.Username)}/");
             }
         }
 

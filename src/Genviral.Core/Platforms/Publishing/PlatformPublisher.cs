@@ -22,7 +22,17 @@ public interface IPlatformPublisher
 /// <param name="Media">The media as platforms fetch it: read-only SAS URLs of our copies once re-hosted, else the caller's URLs.</param>
 /// <param name="JobId">A platform job an earlier attempt started and left processing: poll it rather than upload again.</param>
 /// <param name="VideoBlob">The re-hosted video's blob name, for connectors that upload the bytes themselves.</param>
-public sealed record PublishRequest(string Caption, PostMedia Media, string AccessToken, string PlatformUserId, string Username, string? JobId, string? VideoBlob = null);
+/// <param name="JobStarted">
+/// Told the platform job (TikTok publish id, Instagram container) as soon as the platform has one, before it is polled
+/// or published: the caller records it, so an attempt after a crash continues that job instead of starting a second.
+/// </param>
+public sealed record PublishRequest(
+    string Caption, PostMedia Media, string AccessToken, string PlatformUserId, string Username, string? JobId, string? VideoBlob = null,
+    Func<string, CancellationToken, Task>? JobStarted = null)
+{
+    /// <summary>Records <paramref name="jobId"/> through <see cref="JobStarted"/>, if anyone listens.</summary>
+    public Task StartedAsync(string jobId, CancellationToken cancellationToken) => JobStarted?.Invoke(jobId, cancellationToken) ?? Task.CompletedTask;
+}
 
 public enum PublishOutcomeKind
 {

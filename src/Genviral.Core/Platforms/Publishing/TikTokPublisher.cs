@@ -28,6 +28,8 @@ internal sealed class TikTokPublisher(HttpClient http, IOptions<PlatformsOptions
             }
 
             publishId = id!;
+            // TikTok publishes a PULL_FROM_URL post on its own once initiated: from here a second init would publish it twice.
+            await request.StartedAsync(publishId, cancellationToken);
         }
 
         var options = publishing.Value;
