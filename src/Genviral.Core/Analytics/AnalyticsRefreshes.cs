@@ -297,9 +297,10 @@ public sealed partial class AnalyticsRefreshes(
     /// </summary>
     private async Task AbandonAsync(Scope scope, string targetId, string refreshId, CancellationToken cancellationToken)
     {
-        if (!await credits.WasChargedAsync(scope, refreshId, cancellationToken))
+        if (!await credits.HoldsChargeAsync(scope, refreshId, cancellationToken))
         {
-            // Nothing to give back: it stopped before its charge (or found too few credits), or it is a free refresh.
+            // Nothing to give back: it stopped before its charge (or found too few credits), it is a free refresh, or
+            // it lost its race for the target and gave its credit back itself (it will not create the refresh either).
             return;
         }
 

@@ -28,9 +28,13 @@ public sealed class CreditLedger(StorageClients storage, TimeProvider time, Acce
     public Task<bool> RefundAsync(Scope scope, string operationId, int amount, CancellationToken cancellationToken) =>
         ApplyAsync(scope, Refund + operationId, -amount, cancellationToken, requires: Charge + operationId);
 
-    /// <summary>Whether a charge was made for <paramref name="operationId"/> (given back or not).</summary>
-    public async Task<bool> WasChargedAsync(Scope scope, string operationId, CancellationToken cancellationToken) =>
-        await _table.GetEntityOrNullAsync<TableEntity>(scope.PartitionKey, Charge + operationId, cancellationToken) is not null;
+    /// <summary>Whether a charge was made for <paramref name="operationId"/> and has not been given back.</summary>
+    public async Task<bool> HoldsChargeAsync(Scope scope, string operationId, CancellationToken cancellationToken)
+    {
+        var charge = _table.GetEntityOrNullAsync<TableEntity>(scope.PartitionKey, Charge + operationId, cancellationToken);
+        var refund = _table.GetEntityOrNullAsync<TableEntity>(scope.PartitionKey, Refund + operationId, cancellationToken);
+        return await charge is not null && await refund is null;
+    }
 
     private Task<bool> ApplyAsync(Scope scope, string marker, int delta, CancellationToken cancellationToken, string? requires = null) =>
         storage.Conflicts.RunAsync(async () =>

@@ -58,9 +58,22 @@ public sealed class CreditLedgerTests : IAsyncLifetime
         var refunded = await ledger.RefundAsync(scope, "never-charged", 1, ct);
 
         Assert.False(refunded);
-        Assert.False(await ledger.WasChargedAsync(scope, "never-charged", ct));
-        Assert.True(await ledger.WasChargedAsync(scope, "charged", ct));
+        Assert.False(await ledger.HoldsChargeAsync(scope, "never-charged", ct));
+        Assert.True(await ledger.HoldsChargeAsync(scope, "charged", ct));
         Assert.Equal(1, (await tenants.GetSubscriptionAsync(scope, ct))!.CreditsUsed);
+    }
+
+    [Fact]
+    public async Task HoldsChargeAsync_ChargeGivenBack_IsFalse()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (_, ledger, scope) = await OwnerWithCreditsAsync(5);
+        Assert.True(await ledger.ChargeAsync(scope, "op", 1, ct));
+        Assert.True(await ledger.HoldsChargeAsync(scope, "op", ct));
+
+        Assert.True(await ledger.RefundAsync(scope, "op", 1, ct));
+
+        Assert.False(await ledger.HoldsChargeAsync(scope, "op", ct));
     }
 
     [Fact]

@@ -382,6 +382,23 @@ public sealed class RefreshTests(AnalyticsFactory factory) : AnalyticsTestBase(f
     }
 
     [Fact]
+    public async Task RecoveryMessage_RequestLostItsRaceAndGaveItsCreditBack_LeavesNoRow()
+    {
+        var (tenant, client) = await TenantAsync(credits: 2);
+        var id = await PaidTargetAsync(client);
+        var refreshId = Guid.NewGuid().ToString();
+        // What a request that lost the race for its target (409) leaves: its charge, its refund, its recovery message.
+        var ledger = Factory.Services.GetRequiredService<CreditLedger>();
+        Assert.True(await ledger.ChargeAsync(tenant.Scope, refreshId, 1, Ct));
+        Assert.True(await ledger.RefundAsync(tenant.Scope, refreshId, 1, Ct));
+
+        await Factory.RunRefreshAsync(RecoveryMessage(tenant, id, refreshId), 1, "recovery");
+
+        Assert.Equal(0, await CreditsUsedAsync(tenant));
+        Assert.Empty(await RowKeysAsync(tenant, "refresh|" + refreshId));
+    }
+
+    [Fact]
     public async Task RecoveryMessage_RefreshCreatedButItsRunMessageLost_RunsIt()
     {
         var (tenant, client) = await TenantAsync(credits: 2);
