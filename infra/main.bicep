@@ -101,6 +101,8 @@ var queueNames = [
   'analytics-refresh-poison'
   'webhook-delivery'
   'webhook-delivery-poison'
+  'publish-now'
+  'publish-now-poison'
 ]
 var containerNames = [
   'locks'

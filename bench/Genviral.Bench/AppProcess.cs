@@ -17,6 +17,9 @@ internal sealed class AppProcess : IDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The app's last lines of output, to say why something it did went wrong.</summary>
+    public string Tail => _process.Tail;
+
     /// <summary>From process start to the first successful GET /api/partner/v1/accounts.</summary>
     public TimeSpan StartUp { get; }
 
@@ -42,6 +45,11 @@ internal sealed class AppProcess : IDisposable
             // As in Azure: the tables already exist (the bench made them), so start-up does not create resources.
             ["Storage__CreateResources"] = "false",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
         var process = ChildProcess.Start("dotnet", [assembly], environment, Path.GetDirectoryName(assembly)!);

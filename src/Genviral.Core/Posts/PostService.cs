@@ -1,4 +1,5 @@
 using Genviral.Core.Accounts;
+using Genviral.Core.Publishing;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 
@@ -49,7 +50,7 @@ internal sealed record DeleteResult(IReadOnlyList<string> Deleted, IReadOnlyList
 /// (<see cref="ConflictRetry"/>).
 /// </summary>
 internal sealed class PostService(
-    PostStore posts, PostSchedule schedule, MediaWork media, PostValidation validation, ConflictRetry conflicts, TimeProvider time)
+    PostStore posts, PostSchedule schedule, MediaWork media, PublishNow publishNow, PostValidation validation, ConflictRetry conflicts, TimeProvider time)
 {
     public async Task<CreateResult> CreateAsync(Scope scope, PostContent content, string? externalId, IdempotencyClaim? claim, CancellationToken cancellationToken)
     {
@@ -152,6 +153,7 @@ internal sealed class PostService(
         await PrepareAsync(scope, updated, mediaChanged, cancellationToken);
         var stored = await posts.UpdateAsync(scope, current, updated, cancellationToken);
         await RemoveStaleScheduleAsync(scope, old, updated, cancellationToken);
+        await publishNow.RequestIfDueAsync(scope, stored.Post, cancellationToken);
         return stored;
     }
 
@@ -245,7 +247,7 @@ internal sealed class PostService(
             return RetryOutcome.NothingToRetry;
         }
 
-        // Due at once: a retried post is published on the dispatcher's next tick. Media that failed is fetched again.
+        // Due at once: a retried post with ready media is published at once (PublishNow), else once its media is ready. Media that failed is fetched again.
         var retryMedia = old.MediaState.Failed;
         var updated = old with
         {
@@ -255,8 +257,9 @@ internal sealed class PostService(
             MediaState = retryMedia ? new MediaState(NewMediaVersion(), Ready: false, old.MediaState.NeedsRehost) : old.MediaState,
         };
         await PrepareAsync(scope, updated, mediaChanged: retryMedia, cancellationToken);
-        await posts.UpdateAsync(scope, current, updated, cancellationToken);
+        var stored = await posts.UpdateAsync(scope, current, updated, cancellationToken);
         await RemoveStaleScheduleAsync(scope, old, updated, cancellationToken);
+        await publishNow.RequestIfDueAsync(scope, stored.Post, cancellationToken);
         return RetryOutcome.Retried;
     }
 

@@ -37,6 +37,9 @@ public static class StorageNames
     /// <summary>One message per delivery attempt of one event to one webhook; retries are new messages sent with a visibility delay.</summary>
     public const string WebhookDeliveryQueue = "webhook-delivery";
 
+    /// <summary>Posts that became due with their media ready: published at once instead of on the next tick.</summary>
+    public const string PublishNowQueue = "publish-now";
+
     /// <summary>Blob leases that make a standalone timer run on one instance only.</summary>
     public const string LocksContainer = "locks";
 
@@ -46,7 +49,7 @@ public static class StorageNames
     public static IReadOnlyList<string> Tables { get; } = [ApiKeysTable, TenantsTable, AccountsTable, AccountCredentialsTable, PostsTable, ScheduleTable,
         AnalyticsTable, AnalyticsDaysTable, PlatformPostsTable, WebhooksTable, WebhookOutboxTable];
 
-    public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue, AnalyticsRefreshQueue, WebhookDeliveryQueue];
+    public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue, AnalyticsRefreshQueue, WebhookDeliveryQueue, PublishNowQueue];
 
     public static IReadOnlyList<string> Containers { get; } = [LocksContainer, MediaContainer];
 
