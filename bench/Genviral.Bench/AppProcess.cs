@@ -17,9 +17,6 @@ internal sealed class AppProcess : IDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>The app's last lines of output, to say why something it did went wrong.</summary>
-    public string Tail => _process.Tail;
-
     /// <summary>From process start to the first successful GET /api/partner/v1/accounts.</summary>
     public TimeSpan StartUp { get; }
 

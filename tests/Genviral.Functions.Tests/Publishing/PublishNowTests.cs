@@ -130,7 +130,7 @@ public sealed class PublishNowTests(PublishingFactory factory) : PublishingTestB
     {
         var post = (await Store.GetAsync(tenant.Scope, id, Ct))!.Post;
         var outcome = await Factory.Services.GetRequiredService<MediaPipeline>().ProcessAsync(
-            new MediaWorkMessage(tenant.Scope.PartitionKey, id, post.MediaState.Version), isLastAttempt: false, Ct);
+            new MediaWorkMessage(tenant.Scope.PartitionKey, id, post.MediaState.Version), new QueueDelivery("message-" + id, default, IsLastAttempt: false), Ct);
         Assert.Equal(MediaOutcome.Ready, outcome);
     }
 
