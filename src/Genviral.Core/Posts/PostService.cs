@@ -67,13 +67,27 @@ internal sealed class PostService(
             content.PrePublishStatus,
             [.. content.Accounts.Select(a => new AccountState(a.AccountId, a.Platform, a.Type, content.PrePublishStatus))],
             NewMedia(content.Accounts));
-        var pending = await posts.BeginCreateAsync(scope, post, claim, cancellationToken);
-        if (pending.Existing is { } existing)
+        PendingCreate pending;
+        if (claim is null)
         {
-            return existing;
+            // Nothing to replay: the due row and the media message (harmless alone, as any crash ordering allows) go out
+            // beside the counter read, one round trip instead of two before the transaction.
+            var begin = posts.BeginCreateAsync(scope, post, claim, cancellationToken);
+            await Task.WhenAll(begin, PrepareAsync(scope, post, mediaChanged: true, cancellationToken));
+            pending = await begin;
+        }
+        else
+        {
+            // A replay of an idempotency key must write nothing: the claim is read first.
+            pending = await posts.BeginCreateAsync(scope, post, claim, cancellationToken);
+            if (pending.Existing is { } existing)
+            {
+                return existing;
+            }
+
+            await PrepareAsync(scope, post, mediaChanged: true, cancellationToken);
         }
 
-        await PrepareAsync(scope, post, mediaChanged: true, cancellationToken);
         return await posts.CreateAsync(pending, cancellationToken);
     }
 
