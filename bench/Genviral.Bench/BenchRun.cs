@@ -135,6 +135,7 @@ internal static class BenchRun
         finally
         {
             app?.Dispose();
+            app = null;
         }
 
         return await FinishAsync();
