@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace Genviral.Core.Media;
 
-/// <summary>One re-hosted file: its content-addressed blob name in the media container, and what it is.</summary>
+/// <summary>One re-hosted file: its blob name in the media container (shared by every copy of the same bytes in the scope), and what it is.</summary>
 public sealed record StoredMedia(string BlobName, string Sha256, long Length, MediaFormat Format);
 
 /// <summary>
