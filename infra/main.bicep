@@ -89,6 +89,7 @@ var tableNames = [
   'platformposts'
   'webhooks'
   'webhookoutbox'
+  'mediaindex'
 ]
 // Each queue and its '<queue>-poison' queue, where the host (and the standalone consumer) parks a message after
 // its last attempt. Declared rather than left to the runtime so that they exist before the first failure.
@@ -101,6 +102,8 @@ var queueNames = [
   'analytics-refresh-poison'
   'webhook-delivery'
   'webhook-delivery-poison'
+  'publish-now'
+  'publish-now-poison'
 ]
 var containerNames = [
   'locks'

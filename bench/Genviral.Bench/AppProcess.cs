@@ -42,6 +42,11 @@ internal sealed class AppProcess : IDisposable
             // As in Azure: the tables already exist (the bench made them), so start-up does not create resources.
             ["Storage__CreateResources"] = "false",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
         var process = ChildProcess.Start("dotnet", [assembly], environment, Path.GetDirectoryName(assembly)!);

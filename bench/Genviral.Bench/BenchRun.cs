@@ -26,31 +26,40 @@ internal static class BenchRun
         var writer = await Tenant.CreateAsync(azurite.ConnectionString, "writes", withByo: true, cancellationToken);
 
         // First, while the bench process is small: its peak working set is then the media run's.
-        Progress("media");
-        var media = await MediaBench.RunAsync(storage, settings, cancellationToken);
+        IReadOnlyList<Measure> media = [];
+        if (settings.Runs("media"))
+        {
+            Progress("media");
+            media = await MediaBench.RunAsync(storage, settings, cancellationToken);
+        }
 
-        Progress("start-up");
         var startUps = new List<double>();
         AppProcess? app = null;
         try
         {
-            for (var i = 0; i < settings.StartUps; i++)
+            Progress("start-up");
+            for (var i = 0; i < (settings.Runs("startup") ? settings.StartUps : 1); i++)
             {
                 app?.Dispose();
                 app = await AppProcess.StartAsync(azurite.ConnectionString, small.Token, cancellationToken);
                 startUps.Add(app.StartUp.TotalMilliseconds);
             }
 
-            Progress($"seeding {settings.SmallScope:N0} posts");
-            var smallIds = await Seeder.SeedAsync(posts, small.Scope, small.HostedAccountId, settings.SmallScope, cancellationToken);
+            var readOrScale = settings.Runs("read") || settings.Runs("scale");
+            if (readOrScale)
+            {
+                Progress($"seeding {settings.SmallScope:N0} posts");
+            }
+
+            var smallIds = readOrScale ? await Seeder.SeedAsync(posts, small.Scope, small.HostedAccountId, settings.SmallScope, cancellationToken) : [];
             using var smallHttp = Client(app!.BaseAddress, small.Token);
             using var writerHttp = Client(app.BaseAddress, writer.Token);
             using var bigHttp = Client(app.BaseAddress, big.Token);
             using var anonymous = Client(app.BaseAddress, null);
 
-            Progress("read path");
-            foreach (var c in BenchSettings.Concurrency)
+            foreach (var c in settings.Runs("read") ? BenchSettings.Concurrency : [])
             {
+                Progress($"read path c{c}");
                 var (raw, viaApp) = await Pair(c,
                     async ct =>
                     {
@@ -63,20 +72,20 @@ internal static class BenchRun
                 measures.Add(Measure.Against($"read.get_post.c{c}", "read", viaApp, baseline));
             }
 
-            Progress("framework floor");
-            foreach (var c in BenchSettings.Concurrency)
+            foreach (var c in settings.Runs("floor") ? BenchSettings.Concurrency : [])
             {
+                Progress($"framework floor c{c}");
                 // Routing, the pipeline and an envelope, without storage: a request without a key is refused before any read.
                 var floor = await Compare(c, [ct => AnswersAsync(anonymous, $"{Api}/accounts", HttpStatusCode.Unauthorized, ct)]);
                 measures.Add(new Measure($"floor.no_key.c{c}", "floor", floor[0], Note: "401 without storage"));
             }
 
-            Progress("write path");
             var rawPartition = "bench_raw_" + Guid.NewGuid().ToString("N");
             var hosted = $$$"""{"caption":"Bench #bench","accounts":[{"id":"{{{writer.HostedAccountId}}}"}],"media":{"type":"video","url":"https://cdn.example.com/bench.mp4"}}""";
             var mixed = $$$"""{"caption":"Bench #bench","accounts":[{"id":"{{{writer.ByoAccountId}}}"},{"id":"{{{writer.HostedAccountId}}}"}],"media":{"type":"video","url":"https://cdn.example.com/bench.mp4"}}""";
-            foreach (var c in new[] { 1, 8 })
+            foreach (var c in settings.Runs("write") ? [1, 8] : Array.Empty<int>())
             {
+                Progress($"write path c{c}");
                 var samples = await Compare(c,
                 [
                     async ct =>
@@ -97,6 +106,11 @@ internal static class BenchRun
                 measures.Add(baseline);
                 measures.Add(Measure.Against($"write.create_post_hosted.c{c}", "write", samples[1], baseline));
                 measures.Add(Measure.Against($"write.create_post_byo_hosted.c{c}", "write", samples[2], baseline, "BYO target: also a media-work queue message"));
+            }
+
+            if (!settings.Runs("scale"))
+            {
+                return await FinishAsync();
             }
 
             Progress($"seeding {settings.BigScope:N0} posts");
@@ -121,14 +135,51 @@ internal static class BenchRun
         finally
         {
             app?.Dispose();
+            app = null;
         }
 
+        return await FinishAsync();
+
         // After the app has stopped: its timer would otherwise tick beside the measured ones (on another Azurite, but the same cores).
-        Progress("dispatch");
-        measures.AddRange(await DispatchBench.RunAsync(settings, cancellationToken));
-        measures.AddRange(media);
+        async Task<IReadOnlyList<Measure>> FinishAsync()
+        {
+            app?.Dispose();
+            app = null;
+            if (settings.Runs("publish"))
+            {
+                Progress("publish");
+                measures.AddRange(await PublishBench.RunAsync(azurite.ConnectionString, cancellationToken));
+            }
+
+            if (settings.Runs("dispatch"))
+            {
+                Progress("dispatch");
+                measures.AddRange(await DispatchBench.RunAsync(settings, cancellationToken));
+            }
+
+            measures.AddRange(media);
+            if (settings.Runs("startup"))
+            {
+                measures.Add(StartUp(startUps));
+            }
+
+            return measures;
+        }
+
+        Task<Sample[]> Compare(int concurrency, Func<CancellationToken, Task<bool>>[] operations) =>
+            Load.CompareAsync(concurrency, settings.WarmUp, settings.Duration, settings.Rounds, operations, cancellationToken);
+
+        async Task<(Sample First, Sample Second)> Pair(int concurrency, Func<CancellationToken, Task<bool>> first, Func<CancellationToken, Task<bool>> second)
+        {
+            var samples = await Compare(concurrency, [first, second]);
+            return (samples[0], samples[1]);
+        }
+    }
+
+    private static Measure StartUp(List<double> startUps)
+    {
         var sorted = startUps.Order().ToList();
-        measures.Add(new Measure("startup.first_accounts_ok", "startup", null,
+        return new Measure("startup.first_accounts_ok", "startup", null,
             Note: string.Create(CultureInfo.InvariantCulture, $"median {sorted[sorted.Count / 2]:F0} ms over {sorted.Count} starts (first {startUps[0]:F0}, min {sorted[0]:F0}, max {sorted[^1]:F0})"))
         {
             Extra =
@@ -139,17 +190,7 @@ internal static class BenchRun
                 ["min_ms"] = Math.Round(sorted[0], 1),
                 ["max_ms"] = Math.Round(sorted[^1], 1),
             },
-        });
-        return measures;
-
-        Task<Sample[]> Compare(int concurrency, Func<CancellationToken, Task<bool>>[] operations) =>
-            Load.CompareAsync(concurrency, settings.WarmUp, settings.Duration, settings.Rounds, operations, cancellationToken);
-
-        async Task<(Sample First, Sample Second)> Pair(int concurrency, Func<CancellationToken, Task<bool>> first, Func<CancellationToken, Task<bool>> second)
-        {
-            var samples = await Compare(concurrency, [first, second]);
-            return (samples[0], samples[1]);
-        }
+        };
     }
 
     /// <summary>The same measure for the small and the big scope, measured side by side; the big one's ratio is big over small.</summary>

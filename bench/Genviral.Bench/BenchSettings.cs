@@ -12,6 +12,14 @@ internal sealed record BenchSettings(
 {
     public static readonly int[] Concurrency = [1, 8, 32];
 
+    /// <summary>The measure groups, in the order they run; <c>--only</c> picks some of them.</summary>
+    public static readonly string[] Groups = ["media", "startup", "read", "floor", "write", "scale", "publish", "dispatch"];
+
+    /// <summary>The groups to run (<c>--only</c>); null runs them all.</summary>
+    public IReadOnlyList<string>? Only { get; init; }
+
+    public bool Runs(string group) => Only is null || Only.Contains(group, StringComparer.Ordinal);
+
     /// <summary>Under 3 minutes on 2 cores: short runs, 20,000 posts instead of 100,000 in the big scope and the due index, a 50 MB video instead of 200 MB.</summary>
     public static BenchSettings Quick { get; } = new(TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(2), 4, 1_000, 20_000, 3, 50L * 1024 * 1024, 3, 20_000, 3);
 
@@ -19,5 +27,6 @@ internal sealed record BenchSettings(
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"{Duration.TotalSeconds:0.#} s per measure in {Rounds} alternating slices after {WarmUp.TotalSeconds:0.#} s warm-up; scale {SmallScope:N0} vs {BigScope:N0} posts; {StartUps} start-ups; "
-        + $"media {MediaBytes / (1024 * 1024)} MB x {MediaRounds}; dispatch {DispatchTicks} ticks of {DispatchBench.DuePerTick} due, beside {DispatchFuture:N0} future posts");
+        + $"media {MediaBytes / (1024 * 1024)} MB x {MediaRounds}; dispatch {DispatchTicks} ticks of {DispatchBench.DuePerTick} due, beside {DispatchFuture:N0} future posts; "
+        + $"{PublishBench.Posts} immediate posts") + (Only is null ? "" : "; only " + string.Join(", ", Only));
 }

@@ -2,9 +2,10 @@ using System.Globalization;
 using Genviral.Bench;
 using Genviral.Bench.Reliability;
 
-// dotnet run -c Release --project bench/Genviral.Bench -- [--reliability] [--quick] [--out FILE]
+// dotnet run -c Release --project bench/Genviral.Bench -- [--reliability] [--quick] [--out FILE] [--only GROUP,...]
 var quick = false;
 var reliability = false;
+// Reliability scenarios or benchmark groups, whichever is run; repeated or comma-separated.
 var only = new HashSet<string>(StringComparer.Ordinal);
 string? outFile = null;
 for (var i = 0; i < args.Length; i++)
@@ -17,16 +18,23 @@ for (var i = 0; i < args.Length; i++)
         case "--reliability":
             reliability = true;
             break;
-        case "--only" when i + 1 < args.Length && ReliabilityRun.Groups.Contains(args[i + 1]):
-            only.Add(args[++i]);
+        case "--only" when i + 1 < args.Length:
+            only.UnionWith(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             break;
         case "--out" when i + 1 < args.Length:
             outFile = args[++i];
             break;
         default:
-            Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Genviral.Bench -- [--reliability [--only load|outage|crash|duplicates]...] [--quick] [--out FILE]");
+            Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Genviral.Bench -- [--reliability] [--quick] [--out FILE] [--only GROUP,...]");
+            Console.Error.WriteLine("benchmark groups: " + string.Join(", ", BenchSettings.Groups) + "; reliability: " + string.Join(", ", ReliabilityRun.Groups));
             return 2;
     }
+}
+
+if (only.FirstOrDefault(g => !(reliability ? ReliabilityRun.Groups : BenchSettings.Groups).Contains(g, StringComparer.Ordinal)) is { } unknown)
+{
+    Console.Error.WriteLine($"unknown group {unknown}; groups: {string.Join(", ", reliability ? ReliabilityRun.Groups : BenchSettings.Groups)}");
+    return 2;
 }
 
 using var cancel = new CancellationTokenSource();
@@ -55,7 +63,7 @@ if (reliability)
     return results.All(r => r.Passed) ? 0 : 1;
 }
 
-var settings = quick ? BenchSettings.Quick : BenchSettings.Full;
+var settings = (quick ? BenchSettings.Quick : BenchSettings.Full) with { Only = only.Count == 0 ? null : [.. only] };
 Console.WriteLine($"Genviral bench ({(quick ? "quick" : "full")}): {settings.Describe()}");
 var measures = await BenchRun.RunAsync(settings, cancel.Token);
 

@@ -35,6 +35,7 @@ public static class CoreRegistration
         builder.Services.AddSingleton<PostStore>();
         builder.Services.AddSingleton<PostSchedule>();
         builder.Services.AddSingleton<MediaWork>();
+        builder.Services.AddSingleton<PublishNow>();
         builder.Services.AddSingleton<PostValidation>();
         builder.Services.AddSingleton<PostService>();
         builder.AddGenviralMedia();

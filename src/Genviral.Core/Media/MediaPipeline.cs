@@ -1,4 +1,5 @@
 using Genviral.Core.Posts;
+using Genviral.Core.Publishing;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ public sealed partial class MediaPipeline(
     PostStore posts,
     MediaRehoster rehoster,
     MediaReferences references,
+    PublishNow publishNow,
     ConflictRetry conflicts,
     IOptions<MediaOptions> options,
     TimeProvider time,
@@ -202,8 +204,14 @@ public sealed partial class MediaPipeline(
             var updated = error is null
                 ? done with { MediaState = done.MediaState with { Ready = true, Blobs = blobs } }
                 : done.WithMediaFailed(error);
-            await posts.UpdateAsync(scope, stored, updated, cancellationToken);
+            var written = await posts.UpdateAsync(scope, stored, updated, cancellationToken);
             LogFinished(logger, post.Id, error ?? "ready");
+            if (error is null)
+            {
+                // A post without scheduled_at (or one past its time) is published now, not on the next tick.
+                await publishNow.RequestIfDueAsync(scope, written.Post, cancellationToken);
+            }
+
             return error is null ? MediaOutcome.Ready : MediaOutcome.Failed;
         });
     }

@@ -10,7 +10,7 @@ namespace Genviral.Core.Media;
 public sealed record MediaReference(string PostId, string MediaVersion, ETag ETag);
 
 /// <summary>
-/// Which posts use a re-hosted blob. Blobs are named by content and shared by every post of a scope that shows the same
+/// Which posts use a re-hosted blob. Blobs are deduplicated by content (the media index) and shared by every post of a scope that shows the same
 /// file, so a blob can only go when none of them uses it. A row per (blob, post) lives in the scope's posts partition;
 /// the re-host writes it before it uses the blob, and <see cref="MediaSweeper"/> reads it, checks each post, and removes
 /// the rows of posts that no longer show the blob.

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Genviral.Core.Posts;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace Genviral.Core.Media;
 
-/// <summary>One re-hosted file: its content-addressed blob name in the media container, and what it is.</summary>
+/// <summary>One re-hosted file: its blob name in the media container (shared by every copy of the same bytes in the scope), and what it is.</summary>
 public sealed record StoredMedia(string BlobName, string Sha256, long Length, MediaFormat Format);
 
 /// <summary>
@@ -21,10 +22,15 @@ public sealed record StoredMedia(string BlobName, string Sha256, long Length, Me
 /// </summary>
 public sealed class MediaRehoster(StorageClients storage, MediaHttp http, IOptions<MediaOptions> options)
 {
-    /// <summary>Size of each staged block: two such buffers per file in flight is all the memory a copy takes.</summary>
+    private const string BlobNameColumn = "BlobName";
+
+    /// <summary>Size of each staged block.</summary>
     public const int BlockBytes = 4 * 1024 * 1024;
 
-    /// <summary>Where a file is assembled before its hash (and so its name) is known.</summary>
+    /// <summary>Blocks uploading at once while the next one is read: with their buffers, all the memory a copy takes (16 MB).</summary>
+    public const int BlocksInFlight = 4;
+
+    /// <summary>Where earlier versions assembled a file before copying it to its name; the media sweep removes what a crash left there.</summary>
     public const string StagingPrefix = "staging/";
 
     /// <summary>
@@ -33,13 +39,14 @@ public sealed class MediaRehoster(StorageClients storage, MediaHttp http, IOptio
     /// </summary>
     public const string TrackedMetadata = "referenced";
 
-    private static readonly RangeHeaderValue FirstBytes = new(0, MediaFormat.SignatureLength - 1);
     private static readonly Dictionary<string, string> Tracked = new(StringComparer.Ordinal) { [TrackedMetadata] = "true" };
 
+    private static readonly RangeHeaderValue FirstBytes = new(0, MediaFormat.SignatureLength - 1);
+
     /// <summary>
-    /// Streams <paramref name="source"/> into <c>{scope}/{sha256}.{ext}</c>: a file already stored under the
-    /// scope is not stored again. <paramref name="reference"/> is told the blob name once it is known, before the blob
-    /// is used, so that the media sweep sees the use (see <see cref="MediaSweeper"/>).
+    /// Streams <paramref name="source"/> into the scope's media: a file already stored under the scope (same SHA-256)
+    /// is kept once. <paramref name="reference"/> is told the blob name once it is known, before the blob is used, so
+    /// that the media sweep sees the use (see <see cref="MediaSweeper"/>).
     /// </summary>
     /// <exception cref="MediaFailureException">Refused, gone, too large or not a <paramref name="type"/> file.</exception>
     public async Task<StoredMedia> RehostAsync(
@@ -52,13 +59,10 @@ public sealed class MediaRehoster(StorageClients storage, MediaHttp http, IOptio
         {
             using var response = await http.SendAsync(HttpMethod.Get, source, range: null, deadline.Token);
             MediaHttp.EnsureAvailable(response, source);
-            if (response.Content.Headers.ContentLength is { } declared && declared > limit)
-            {
-                throw TooLarge(limit, $"it declares {declared} bytes");
-            }
-
             await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
-            return await StoreAsync(scope, body, limit, type, reference, deadline.Token);
+            // A chunked body's length is unknown whatever Content-Length says (chunked wins): it is counted as it arrives.
+            var length = response.Headers.TransferEncodingChunked == true ? null : response.Content.Headers.ContentLength;
+            return await StoreAsync(scope, body, length, limit, type, reference, deadline.Token);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -68,25 +72,91 @@ public sealed class MediaRehoster(StorageClients storage, MediaHttp http, IOptio
     }
 
     /// <summary>
-    /// Stores <paramref name="body"/> in blocks of <see cref="BlockBytes"/> while hashing it, reading the next block
-    /// while the previous one uploads. The size limit is counted on the bytes themselves, whatever the headers said.
+    /// Stores <paramref name="body"/> as <c>{scope}/{id}.{ext}</c>, writing each byte once, straight into that blob: in
+    /// one request when its length is known, else in blocks. The type is checked on the first bytes and the size limit on
+    /// the declared length and on the bytes themselves. Once stored, the file's SHA-256 is claimed in the media index: if
+    /// the scope already holds those bytes, that blob is kept and this one deleted.
     /// </summary>
-    public async Task<StoredMedia> StoreAsync(
-        string scope, Stream body, long limit, MediaType type, Func<string, CancellationToken, Task>? reference, CancellationToken cancellationToken)
+    public Task<StoredMedia> StoreAsync(
+        string scope, Stream body, long limit, MediaType type, Func<string, CancellationToken, Task>? reference, CancellationToken cancellationToken) =>
+        StoreAsync(scope, body, body.CanSeek ? body.Length - body.Position : null, limit, type, reference, cancellationToken);
+
+    /// <param name="length">The length the source declared, if it did: then the file goes up in one request (<see cref="PutAsync"/>).</param>
+    private async Task<StoredMedia> StoreAsync(
+        string scope, Stream body, long? length, long limit, MediaType type, Func<string, CancellationToken, Task>? reference, CancellationToken cancellationToken)
+    {
+        if (length is { } declared && declared > limit)
+        {
+            throw TooLarge(limit, $"it declares {declared} bytes");
+        }
+
+        var stored = length is { } known and > 0 ? await PutAsync(scope, body, known, type, cancellationToken) : await StageAsync(scope, body, limit, type, cancellationToken);
+        return stored with { BlobName = await IndexAsync(scope, stored.Sha256, stored.BlobName, reference, cancellationToken) };
+    }
+
+    /// <summary>
+    /// A file of known length, streamed into its blob in one Put Blob request: no block list, no buffer beyond the
+    /// SDK's copy buffer, and a failure stores nothing (Put Blob is atomic). Its first bytes are read first, for the type
+    /// check and the blob's extension; the rest is hashed on its way through (<see cref="HashingStream"/>).
+    /// </summary>
+    private async Task<StoredMedia> PutAsync(string scope, Stream body, long length, MediaType type, CancellationToken cancellationToken)
+    {
+        var head = new byte[(int)Math.Min(MediaFormat.SignatureLength, length)];
+        var got = await body.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        if (got == 0)
+        {
+            throw new MediaFailureException(MediaFailureReason.TypeInvalid, "the file is empty");
+        }
+
+        var format = CheckType(head.AsSpan(0, got), type);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var blob = storage.Container(StorageNames.MediaContainer).GetBlockBlobClient(NewBlobName(scope, format));
+        await using (var content = new HashingStream(head, got, body, length, sha))
+        {
+            await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = format.ContentType }, Metadata = Tracked }, cancellationToken);
+            // HttpClient throws on a body shorter than declared; this also refuses one that goes on, so no blob is ever cut short.
+            if (!content.Complete || await body.ReadAsync(new byte[1], cancellationToken) != 0)
+            {
+                await blob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+                throw new MediaFailureException(MediaFailureReason.Unreachable, $"the file does not have the {length} bytes its source declared");
+            }
+        }
+
+        return new StoredMedia(blob.Name, Convert.ToHexStringLower(sha.GetHashAndReset()), length, format);
+    }
+
+    /// <summary>
+    /// A file of unknown length (a chunked response): staged into its blob in blocks of <see cref="BlockBytes"/>, up to
+    /// <see cref="BlocksInFlight"/> uploading while the next is read and hashed, then committed.
+    /// </summary>
+    private async Task<StoredMedia> StageAsync(string scope, Stream body, long limit, MediaType type, CancellationToken cancellationToken)
     {
         var container = storage.Container(StorageNames.MediaContainer);
-        var staging = container.GetBlockBlobClient($"{StagingPrefix}{scope}/{Guid.NewGuid():N}");
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(BlockBytes), ArrayPool<byte>.Shared.Rent(BlockBytes)];
+        var rented = new List<byte[]>(BlocksInFlight + 1);
+        var inFlight = new Queue<(Task Staged, byte[] Buffer)>(BlocksInFlight);
         var blockIds = new List<string>();
-        var staged = Task.CompletedTask;
+        BlockBlobClient? blob = null;
         MediaFormat? format = null;
         long total = 0;
         try
         {
             for (var i = 0; ; i++)
             {
-                var buffer = buffers[i % 2];
+                byte[] buffer;
+                if (inFlight.Count == BlocksInFlight)
+                {
+                    // The oldest block's buffer is reused once it is stored; its failure ends the copy here.
+                    var (staged, free) = inFlight.Dequeue();
+                    await staged;
+                    buffer = free;
+                }
+                else
+                {
+                    buffer = ArrayPool<byte>.Shared.Rent(BlockBytes);
+                    rented.Add(buffer);
+                }
+
                 var read = await FillAsync(body, buffer, cancellationToken);
                 if (read == 0)
                 {
@@ -99,22 +169,25 @@ public sealed class MediaRehoster(StorageClients storage, MediaHttp http, IOptio
                     throw TooLarge(limit, "it is larger");
                 }
 
-                format ??= CheckType(buffer.AsSpan(0, read), type);
+                if (format is null)
+                {
+                    format = CheckType(buffer.AsSpan(0, read), type);
+                    blob = container.GetBlockBlobClient(NewBlobName(scope, format));
+                }
+
                 sha.AppendData(buffer, 0, read);
-                await staged;
                 var id = Convert.ToBase64String(Encoding.ASCII.GetBytes(i.ToString("D6", CultureInfo.InvariantCulture)));
                 blockIds.Add(id);
-                staged = staging.StageBlockAsync(id, new MemoryStream(buffer, 0, read, writable: false), cancellationToken: cancellationToken);
+                inFlight.Enqueue((blob!.StageBlockAsync(id, new MemoryStream(buffer, 0, read, writable: false), cancellationToken: cancellationToken), buffer));
             }
 
-            await staged;
+            await Task.WhenAll(inFlight.Select(f => f.Staged));
         }
         finally
         {
-            // A block may still be uploading from a pooled buffer; it must be done before the buffer goes back.
-            await Task.WhenAny(staged);
-            ArrayPool<byte>.Shared.Return(buffers[0]);
-            ArrayPool<byte>.Shared.Return(buffers[1]);
+            // Blocks may still be uploading from pooled buffers; they must be done before the buffers go back.
+            await Task.WhenAny(Task.WhenAll(inFlight.Select(f => f.Staged)));
+            rented.ForEach(b => ArrayPool<byte>.Shared.Return(b));
         }
 
         if (format is null)
@@ -122,48 +195,74 @@ public sealed class MediaRehoster(StorageClients storage, MediaHttp http, IOptio
             throw new MediaFailureException(MediaFailureReason.TypeInvalid, "the file is empty");
         }
 
-        // Until committed, the staged blocks are invisible and expire on their own: a failure above leaves nothing. A
-        // committed staging blob left by a crash below is removed by the media sweep once it is older than any store takes.
-        await staging.CommitBlockListAsync(blockIds, new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = format.ContentType } }, cancellationToken);
-        var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
-        var name = $"{scope}/{hash}.{format.Extension}";
+        // Until committed, the staged blocks are invisible and expire on their own: a failure above leaves nothing.
+        await blob!.CommitBlockListAsync(
+            blockIds, new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = format.ContentType }, Metadata = Tracked }, cancellationToken);
+        return new StoredMedia(blob.Name, Convert.ToHexStringLower(sha.GetHashAndReset()), total, format);
+    }
+
+    // Not content-addressed: the hash is known only at the end, and a blob cannot be renamed without a second write.
+    private static string NewBlobName(string scope, MediaFormat format) => $"{scope}/{Guid.CreateVersion7():N}.{format.Extension}";
+
+    /// <summary>
+    /// Claims <paramref name="hash"/> for the blob just stored, or returns the blob that already holds those bytes (and
+    /// deletes the new one). Either way the post's reference row is written before the blob is used. A kept blob is
+    /// touched after its reference: a sweep that judged it unused before then fails its ETag-conditional delete, and one
+    /// that deleted it first leaves a 404, so the new blob takes the index row over. A crash before the claim leaves a
+    /// blob no reference names, which the media sweep removes.
+    /// </summary>
+    private async Task<string> IndexAsync(
+        string scope, string hash, string stored, Func<string, CancellationToken, Task>? reference, CancellationToken cancellationToken)
+    {
+        var index = storage.Table(StorageNames.MediaIndexTable);
+        var row = new TableEntity(scope, hash) { [BlobNameColumn] = stored };
         try
+        {
+            await index.AddEntityAsync(row, cancellationToken);
+            return await UseAsync(stored);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // The scope holds these bytes already (or a duplicate delivery got here first).
+        }
+
+        var container = storage.Container(StorageNames.MediaContainer);
+        var existing = (await index.GetEntityAsync<TableEntity>(scope, hash, cancellationToken: cancellationToken)).Value;
+        if (existing.GetString(BlobNameColumn) is { } kept && kept != stored)
+        {
+            await UseAsync(kept);
+            try
+            {
+                await container.GetBlobClient(kept).SetMetadataAsync(Tracked, cancellationToken: cancellationToken);
+                await container.GetBlobClient(stored).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+                return kept;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Swept (or removed by hand) since it was indexed: the new copy takes its place.
+            }
+        }
+
+        try
+        {
+            await index.UpdateEntityAsync(row, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Another copy took the row over meanwhile: this blob stays as well, named by its post alone.
+        }
+
+        return await UseAsync(stored);
+
+        async Task<string> UseAsync(string name)
         {
             if (reference is not null)
             {
                 await reference(name, cancellationToken);
             }
 
-            var target = container.GetBlobClient(name);
-            try
-            {
-                // Already stored (by another post, or a duplicate delivery): touch it instead. The new ETag makes a sweep
-                // that judged it unused before our reference existed fail its ETag-conditional delete.
-                await target.SetMetadataAsync(Tracked, cancellationToken: cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                try
-                {
-                    var copy = await target.StartCopyFromUriAsync(staging.Uri, new BlobCopyFromUriOptions
-                    {
-                        Metadata = Tracked,
-                        DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                    }, cancellationToken);
-                    await copy.WaitForCompletionAsync(cancellationToken);
-                }
-                catch (RequestFailedException conflict) when (conflict.Status is 409 or 412)
-                {
-                    // A duplicate delivery stored the same bytes under the same name first.
-                }
-            }
+            return name;
         }
-        finally
-        {
-            await staging.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
-        }
-
-        return new StoredMedia(name, hash, total, format);
     }
 
     /// <summary>Hosted-only media stays where it is: HEAD it, and if the source will not answer HEAD, GET its first bytes.</summary>

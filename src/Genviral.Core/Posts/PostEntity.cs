@@ -37,7 +37,7 @@ internal static class PostEntity
             ["MediaFailed"] = post.MediaState.Failed,
             ["MediaClaimedBy"] = post.MediaState.ClaimedBy,
             ["MediaClaimedUntil"] = post.MediaState.ClaimedUntil,
-            // 35 content-addressed names of about 100 characters fit one string property.
+            // 35 blob names of about 100 characters fit one string property.
             ["MediaBlobs"] = post.MediaState.Blobs is { } blobs ? JsonSerializer.Serialize(blobs.ToList(), PostStorageJson.Default.ListString) : null,
         };
         for (var i = 0; i < post.Media.Urls.Count; i++)

@@ -1,4 +1,5 @@
 using Genviral.Core.Accounts;
+using Genviral.Core.Publishing;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 
@@ -49,7 +50,7 @@ internal sealed record DeleteResult(IReadOnlyList<string> Deleted, IReadOnlyList
 /// (<see cref="ConflictRetry"/>).
 /// </summary>
 internal sealed class PostService(
-    PostStore posts, PostSchedule schedule, MediaWork media, PostValidation validation, ConflictRetry conflicts, TimeProvider time)
+    PostStore posts, PostSchedule schedule, MediaWork media, PublishNow publishNow, PostValidation validation, ConflictRetry conflicts, TimeProvider time)
 {
     public async Task<CreateResult> CreateAsync(Scope scope, PostContent content, string? externalId, IdempotencyClaim? claim, CancellationToken cancellationToken)
     {
@@ -66,13 +67,27 @@ internal sealed class PostService(
             content.PrePublishStatus,
             [.. content.Accounts.Select(a => new AccountState(a.AccountId, a.Platform, a.Type, content.PrePublishStatus))],
             NewMedia(content.Accounts));
-        var pending = await posts.BeginCreateAsync(scope, post, claim, cancellationToken);
-        if (pending.Existing is { } existing)
+        PendingCreate pending;
+        if (claim is null)
         {
-            return existing;
+            // Nothing to replay: the due row and the media message (harmless alone, as any crash ordering allows) go out
+            // beside the counter read, one round trip instead of two before the transaction.
+            var begin = posts.BeginCreateAsync(scope, post, claim, cancellationToken);
+            await Task.WhenAll(begin, PrepareAsync(scope, post, mediaChanged: true, cancellationToken));
+            pending = await begin;
+        }
+        else
+        {
+            // A replay of an idempotency key must write nothing: the claim is read first.
+            pending = await posts.BeginCreateAsync(scope, post, claim, cancellationToken);
+            if (pending.Existing is { } existing)
+            {
+                return existing;
+            }
+
+            await PrepareAsync(scope, post, mediaChanged: true, cancellationToken);
         }
 
-        await PrepareAsync(scope, post, mediaChanged: true, cancellationToken);
         return await posts.CreateAsync(pending, cancellationToken);
     }
 
@@ -152,6 +167,7 @@ internal sealed class PostService(
         await PrepareAsync(scope, updated, mediaChanged, cancellationToken);
         var stored = await posts.UpdateAsync(scope, current, updated, cancellationToken);
         await RemoveStaleScheduleAsync(scope, old, updated, cancellationToken);
+        await publishNow.RequestIfDueAsync(scope, stored.Post, cancellationToken);
         return stored;
     }
 
@@ -245,7 +261,7 @@ internal sealed class PostService(
             return RetryOutcome.NothingToRetry;
         }
 
-        // Due at once: a retried post is published on the dispatcher's next tick. Media that failed is fetched again.
+        // Due at once: a retried post with ready media is published at once (PublishNow), else once its media is ready. Media that failed is fetched again.
         var retryMedia = old.MediaState.Failed;
         var updated = old with
         {
@@ -255,8 +271,9 @@ internal sealed class PostService(
             MediaState = retryMedia ? new MediaState(NewMediaVersion(), Ready: false, old.MediaState.NeedsRehost) : old.MediaState,
         };
         await PrepareAsync(scope, updated, mediaChanged: retryMedia, cancellationToken);
-        await posts.UpdateAsync(scope, current, updated, cancellationToken);
+        var stored = await posts.UpdateAsync(scope, current, updated, cancellationToken);
         await RemoveStaleScheduleAsync(scope, old, updated, cancellationToken);
+        await publishNow.RequestIfDueAsync(scope, stored.Post, cancellationToken);
         return RetryOutcome.Retried;
     }
 

@@ -63,6 +63,14 @@ public sealed partial class PostDispatcher(
         return new DispatchResult(due.Count, byPost.Count, attempts);
     }
 
+    /// <summary>
+    /// Publishes one post at once (a <see cref="PublishNowMessage"/>), exactly as a tick would handle its index entry in
+    /// <paramref name="bucket"/>: the same re-read, claim and settling, so it races the timer and other messages safely.
+    /// Returns the number of platform attempts made; a failure throws, and the queue or the next tick tries again.
+    /// </summary>
+    public Task<int> PublishAsync(Scope scope, string postId, string bucket, CancellationToken cancellationToken) =>
+        DispatchAsync(new DueEntry(bucket, scope, postId), cancellationToken);
+
     /// <summary>Handles one index entry; returns the number of platform attempts made.</summary>
     private async Task<int> DispatchAsync(DueEntry entry, CancellationToken cancellationToken)
     {

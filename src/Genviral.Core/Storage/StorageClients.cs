@@ -36,6 +36,10 @@ public sealed class StorageClients
 
     private readonly string _prefix;
 
+    // Built on first use: most requests touch tables only, and a cold process should not pay for the other two first.
+    private readonly Lazy<BlobServiceClient> _blobs;
+    private readonly Lazy<QueueServiceClient> _queues;
+
     public StorageClients(IOptions<StorageOptions> options)
         : this(options.Value, null)
     {
@@ -61,8 +65,8 @@ public sealed class StorageClients
                 ? new DefaultAzureCredential()
                 : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ClientId));
             Tables = new TableServiceClient(o.TableServiceUri, credential, tableOptions);
-            Blobs = new BlobServiceClient(o.BlobServiceUri, credential, blobOptions);
-            Queues = new QueueServiceClient(o.QueueServiceUri, credential, queueOptions);
+            _blobs = new(() => new BlobServiceClient(o.BlobServiceUri, credential, blobOptions));
+            _queues = new(() => new QueueServiceClient(o.QueueServiceUri, credential, queueOptions));
         }
         else if (o.TableServiceUri is not null || o.BlobServiceUri is not null || o.QueueServiceUri is not null)
         {
@@ -75,8 +79,8 @@ public sealed class StorageClients
             // Nothing configured means a developer machine: Azurite on its standard ports.
             var connectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? StorageOptions.LocalDevelopment : o.ConnectionString;
             Tables = new TableServiceClient(connectionString, tableOptions);
-            Blobs = new BlobServiceClient(connectionString, blobOptions);
-            Queues = new QueueServiceClient(connectionString, queueOptions);
+            _blobs = new(() => new BlobServiceClient(connectionString, blobOptions));
+            _queues = new(() => new QueueServiceClient(connectionString, queueOptions));
         }
     }
 
@@ -90,9 +94,9 @@ public sealed class StorageClients
 
     public TableServiceClient Tables { get; }
 
-    public BlobServiceClient Blobs { get; }
+    public BlobServiceClient Blobs => _blobs.Value;
 
-    public QueueServiceClient Queues { get; }
+    public QueueServiceClient Queues => _queues.Value;
 
     /// <summary>The retry rule of every optimistic write to these tables, with the configured bound.</summary>
     public ConflictRetry Conflicts { get; }

@@ -30,6 +30,9 @@ public static class StorageNames
     /// <summary>Hints of webhook outbox rows not yet handed over: partition = the minute they were written, across all scopes.</summary>
     public const string WebhookOutboxTable = "webhookoutbox";
 
+    /// <summary>Re-hosted files by content: partition = scope, row = SHA-256, naming the blob that holds those bytes.</summary>
+    public const string MediaIndexTable = "mediaindex";
+
     public const string KeyUsageQueue = "key-usage";
     public const string MediaRehostQueue = "media-rehost";
     public const string AnalyticsRefreshQueue = "analytics-refresh";
@@ -37,16 +40,19 @@ public static class StorageNames
     /// <summary>One message per delivery attempt of one event to one webhook; retries are new messages sent with a visibility delay.</summary>
     public const string WebhookDeliveryQueue = "webhook-delivery";
 
+    /// <summary>Posts that became due with their media ready: published at once instead of on the next tick.</summary>
+    public const string PublishNowQueue = "publish-now";
+
     /// <summary>Blob leases that make a standalone timer run on one instance only.</summary>
     public const string LocksContainer = "locks";
 
-    /// <summary>Re-hosted media, private: <c>{scope}/{sha256}.{ext}</c>, handed out as read-only SAS URLs.</summary>
+    /// <summary>Re-hosted media, private: <c>{scope}/{id}.{ext}</c> (deduplicated through <see cref="MediaIndexTable"/>), handed out as read-only SAS URLs.</summary>
     public const string MediaContainer = "media";
 
     public static IReadOnlyList<string> Tables { get; } = [ApiKeysTable, TenantsTable, AccountsTable, AccountCredentialsTable, PostsTable, ScheduleTable,
-        AnalyticsTable, AnalyticsDaysTable, PlatformPostsTable, WebhooksTable, WebhookOutboxTable];
+        AnalyticsTable, AnalyticsDaysTable, PlatformPostsTable, WebhooksTable, WebhookOutboxTable, MediaIndexTable];
 
-    public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue, AnalyticsRefreshQueue, WebhookDeliveryQueue];
+    public static IReadOnlyList<string> Queues { get; } = [KeyUsageQueue, MediaRehostQueue, AnalyticsRefreshQueue, WebhookDeliveryQueue, PublishNowQueue];
 
     public static IReadOnlyList<string> Containers { get; } = [LocksContainer, MediaContainer];
 

@@ -75,8 +75,51 @@ internal static class StandaloneHost
             builder.Services.AddSingleton(sp => TimerWork(sp, function));
         }
 
-        builder.Services.AddHostedService<StandaloneQueueListener>();
-        builder.Services.AddHostedService<StandaloneTimer>();
+        builder.Services.AddSingleton<StandaloneQueueListener>();
+        builder.Services.AddSingleton<StandaloneTimer>();
+        // Not AddHostedService: it keeps one registration per implementation type, and both of these are StartedLater.
+        builder.Services.AddSingleton<IHostedService>(sp => new StartedLater(sp.GetRequiredService<StandaloneQueueListener>(), sp.GetRequiredService<IHostApplicationLifetime>()));
+        builder.Services.AddSingleton<IHostedService>(sp => new StartedLater(sp.GetRequiredService<StandaloneTimer>(), sp.GetRequiredService<IHostApplicationLifetime>()));
+    }
+
+    /// <summary>
+    /// Starts a background service a moment after the app is listening, not before: its first storage calls (and the
+    /// JIT of the queue and blob clients) then do not compete with the first requests on a cold process. A queue
+    /// message or a timer occurrence waits that much longer once, at start-up.
+    /// </summary>
+    private sealed class StartedLater(BackgroundService service, IHostApplicationLifetime lifetime) : IHostedService, IDisposable
+    {
+        private static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
+        private readonly CancellationTokenSource _stopping = new();
+        private Task _started = Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            lifetime.ApplicationStarted.Register(() => _started = StartLaterAsync());
+            return Task.CompletedTask;
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await _stopping.CancelAsync();
+            await _started;
+            await service.StopAsync(cancellationToken);
+        }
+
+        public void Dispose() => _stopping.Dispose();
+
+        private async Task StartLaterAsync()
+        {
+            try
+            {
+                await Task.Delay(Delay, _stopping.Token);
+                await service.StartAsync(_stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped before it started.
+            }
+        }
     }
 
     /// <summary>A queue function as the standalone listener runs it: its queue, and an invocation in a scope of its own.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Genviral.Core.Accounts;
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
+using Genviral.Core.Publishing;
 using Genviral.Core.Storage;
 using Genviral.Core.Tenancy;
 using Genviral.Testing;
@@ -143,7 +144,7 @@ public sealed class PostServiceTests : IAsyncLifetime
     }
 
     private PostService Service(StorageClients storage) => new(
-        new PostStore(storage), new PostSchedule(storage, TimeProvider.System), new MediaWork(storage),
+        new PostStore(storage), new PostSchedule(storage, TimeProvider.System), new MediaWork(storage), new PublishNow(storage, TimeProvider.System),
         new PostValidation(new AccountStore(storage, TimeProvider.System), new MediaAddressRule(Options.Create(new MediaOptions())), TimeProvider.System), storage.Conflicts, _clock);
 
     private static PostContent ByoContent() =>

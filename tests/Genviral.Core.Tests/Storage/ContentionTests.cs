@@ -285,7 +285,7 @@ public sealed class ContentionTests : IAsyncLifetime
         var mediaOptions = Options.Create(new MediaOptions());
         using var http = new MediaHttp(mediaOptions, new MediaAddressRule(mediaOptions));
         var pipeline = new MediaPipeline(
-            new PostStore(_contended), new MediaRehoster(_contended, http, mediaOptions), new MediaReferences(_contended), _contended.Conflicts, mediaOptions, _time,
+            new PostStore(_contended), new MediaRehoster(_contended, http, mediaOptions), new MediaReferences(_contended), new PublishNow(_contended, _time), _contended.Conflicts, mediaOptions, _time,
             NullLogger<MediaPipeline>.Instance);
 
         await Assert.ThrowsAsync<WriteConflictException>(() =>
@@ -349,7 +349,7 @@ public sealed class ContentionTests : IAsyncLifetime
         _rival.Touches(StorageNames.PostsTable, _scope.PartitionKey, [.. Enumerable.Range(0, PostKeys.CounterShards).Select(PostKeys.Counter)]);
 
     private PostService Service(StorageClients storage) => new(
-        new PostStore(storage), new PostSchedule(storage, _time), new MediaWork(storage), new PostValidation(new AccountStore(storage, _time), new MediaAddressRule(Options.Create(new MediaOptions())), _time), storage.Conflicts, _time);
+        new PostStore(storage), new PostSchedule(storage, _time), new MediaWork(storage), new PublishNow(storage, _time), new PostValidation(new AccountStore(storage, _time), new MediaAddressRule(Options.Create(new MediaOptions())), _time), storage.Conflicts, _time);
 
     private AnalyticsStore Analytics(StorageClients storage) =>
         new(storage, new DailySnapshotIndex(storage), new WebhookOutbox(storage, new WebhookStore(storage, _time), _time, NullLogger<WebhookOutbox>.Instance), _time);

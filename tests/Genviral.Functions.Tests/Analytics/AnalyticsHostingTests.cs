@@ -101,10 +101,16 @@ public sealed class AnalyticsStandaloneTests(AnalyticsStandaloneFactory factory)
         Assert.Single(await RowKeysAsync(tenant, "rfx|" + id));
     }
 
-    /// <summary>The last occurrence the standalone timer recorded as run for CaptureFreeSnapshots (its lock blob's metadata).</summary>
+    /// <summary>The last occurrence the standalone timer recorded as run for CaptureFreeSnapshots (its lock blob's metadata), or null before its first.</summary>
     private async Task<DateTimeOffset?> LastTimerOccurrenceAsync()
     {
         var blob = Factory.Storage.Container(StorageNames.LocksContainer).GetBlobClient("timers/CaptureFreeSnapshots");
+        if (!await blob.ExistsAsync(Ct))
+        {
+            // The timers start a moment after the app listens: not scheduled yet.
+            return null;
+        }
+
         var metadata = (await blob.GetPropertiesAsync(cancellationToken: Ct)).Value.Metadata;
         return metadata.TryGetValue("last_occurrence", out var text) ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : null;
     }

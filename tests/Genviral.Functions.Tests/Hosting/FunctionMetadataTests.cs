@@ -56,6 +56,7 @@ public sealed class FunctionMetadataTests(SharedApiFactory factory)
         { "RehostMedia", "queueTrigger", "", "media-rehost" },
         { "RunAnalyticsRefresh", "queueTrigger", "", "analytics-refresh" },
         { "DeliverWebhook", "queueTrigger", "", "webhook-delivery" },
+        { "PublishPost", "queueTrigger", "", "publish-now" },
         { "PublishDuePosts", "timerTrigger", "", "%PublishDuePostsSchedule%" },
         { "CaptureFreeSnapshots", "timerTrigger", "", "%CaptureFreeSnapshotsSchedule%" },
         { "SweepWebhookOutbox", "timerTrigger", "", "%SweepWebhookOutboxSchedule%" },

@@ -1,5 +1,6 @@
 using Genviral.Core.Media;
 using Genviral.Core.Posts;
+using Genviral.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Genviral.Functions.Tests.Media;
@@ -48,8 +49,27 @@ public sealed class MediaRehosterTests(SharedMediaFactory factory) : MediaTestBa
 
         var stored = await rehoster.RehostAsync("ws_bench", new Uri(Source.Serve(bytes, "video/mp4")), MediaType.Video, reference: null, Ct);
 
-        Assert.Equal($"ws_bench/{Sha256(bytes)}.mp4", stored.BlobName);
+        Assert.Equal(stored.BlobName, await IndexedBlobAsync("ws_bench", bytes));
+        Assert.StartsWith("ws_bench/", stored.BlobName, StringComparison.Ordinal);
+        Assert.Equal(Sha256(bytes), stored.Sha256);
         Assert.Equal(bytes.Length, stored.Length);
         Assert.Equal(MediaFormat.Mp4, stored.Format);
+    }
+
+    [Fact]
+    public async Task Rehost_ChunkedOverMoreBlocksThanInFlight_StoresEveryByteOnce()
+    {
+        // No Content-Length: staged block by block, more blocks than are uploaded at once, so buffers are reused.
+        var bytes = Mp4((MediaRehoster.BlocksInFlight + 1) * MediaRehoster.BlockBytes + 77, seed: 5);
+        var options = Options.Create(new MediaOptions { AllowedPrivateHosts = $"127.0.0.1:{Source.Port}" });
+        using var http = new MediaHttp(options, new MediaAddressRule(options));
+        var rehoster = new MediaRehoster(Factory.Storage, http, options);
+
+        var stored = await rehoster.RehostAsync("ws_chunked", new Uri(Source.Serve(bytes, "video/mp4", declareLength: false)), MediaType.Video, reference: null, Ct);
+
+        Assert.Equal(stored.BlobName, await IndexedBlobAsync("ws_chunked", bytes));
+        Assert.Equal(bytes.Length, stored.Length);
+        var content = await Factory.Storage.Container(StorageNames.MediaContainer).GetBlobClient(stored.BlobName).DownloadContentAsync(Ct);
+        Assert.Equal(bytes, content.Value.Content.ToArray());
     }
 }

@@ -54,20 +54,24 @@ public abstract class MediaTestBase(MediaFactory factory)
 
     internal async Task<StoredPost> ReadAsync(Tenant tenant, string postId) => (await Posts.GetAsync(tenant.Scope, postId, Ct))!;
 
-    /// <summary>Every committed blob of the scope, final and staging.</summary>
+    /// <summary>Every committed blob of the scope.</summary>
     internal async Task<List<BlobItem>> BlobsAsync(Tenant tenant)
     {
         var container = Factory.Storage.Container(StorageNames.MediaContainer);
         var blobs = new List<BlobItem>();
-        foreach (var prefix in new[] { tenant.Scope.PartitionKey + "/", MediaRehoster.StagingPrefix + tenant.Scope.PartitionKey + "/" })
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, tenant.Scope.PartitionKey + "/", Ct))
         {
-            await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, Ct))
-            {
-                blobs.Add(blob);
-            }
+            blobs.Add(blob);
         }
 
         return blobs;
+    }
+
+    /// <summary>The blob the media index names for these bytes in the scope, or null.</summary>
+    internal async Task<string?> IndexedBlobAsync(string scope, byte[] bytes)
+    {
+        var row = await Factory.Storage.Table(StorageNames.MediaIndexTable).GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(scope, Sha256(bytes), cancellationToken: Ct);
+        return row.HasValue ? row.Value!.GetString("BlobName") : null;
     }
 
     /// <summary>The post failed as a whole, every state with an error_message starting with <paramref name="code"/>, and no blob was kept.</summary>

@@ -9,7 +9,7 @@ namespace Genviral.Functions.Tests.Media;
 public sealed class RehostTests(SharedMediaFactory factory) : MediaTestBase(factory)
 {
     [Fact]
-    public async Task Video_SpanningSeveralBlocks_IsStoredByteForByteUnderItsHash()
+    public async Task Video_SpanningSeveralBlocks_IsStoredByteForByteAndIndexedByItsHash()
     {
         var bytes = Mp4(9 * 1024 * 1024 + 123);
         var url = Source.Serve(bytes, "video/mp4", extension: ".mp4");
@@ -21,7 +21,10 @@ public sealed class RehostTests(SharedMediaFactory factory) : MediaTestBase(fact
         var post = (await ReadAsync(tenant, created.Post.Id)).Post;
         Assert.True(post.MediaState.Ready);
         Assert.Equal(PostStatus.Pending, post.Status);
-        var expectedName = $"{tenant.Scope.PartitionKey}/{Sha256(bytes)}.mp4";
+        var expectedName = await IndexedBlobAsync(tenant.Scope.PartitionKey, bytes);
+        Assert.NotNull(expectedName);
+        Assert.StartsWith(tenant.Scope.PartitionKey + "/", expectedName, StringComparison.Ordinal);
+        Assert.EndsWith(".mp4", expectedName, StringComparison.Ordinal);
         Assert.Equal([expectedName], post.MediaState.Blobs);
         var blob = Assert.Single(await BlobsAsync(tenant));
         Assert.Equal(expectedName, blob.Name);
@@ -62,7 +65,11 @@ public sealed class RehostTests(SharedMediaFactory factory) : MediaTestBase(fact
 
         var scope = tenant.Scope.PartitionKey;
         var post = (await ReadAsync(tenant, created.Post.Id)).Post;
-        Assert.Equal([$"{scope}/{Sha256(first)}.jpg", $"{scope}/{Sha256(second)}.png", $"{scope}/{Sha256(first)}.jpg"], post.MediaState.Blobs);
+        var firstName = (await IndexedBlobAsync(scope, first))!;
+        var secondName = (await IndexedBlobAsync(scope, second))!;
+        Assert.EndsWith(".jpg", firstName, StringComparison.Ordinal);
+        Assert.EndsWith(".png", secondName, StringComparison.Ordinal);
+        Assert.Equal([firstName, secondName, firstName], post.MediaState.Blobs);
         var blobs = await BlobsAsync(tenant);
         Assert.Equal(2, blobs.Count);
         Assert.Equal("image/png", blobs.Single(b => b.Name.EndsWith(".png", StringComparison.Ordinal)).Properties.ContentType);
@@ -87,6 +94,44 @@ public sealed class RehostTests(SharedMediaFactory factory) : MediaTestBase(fact
 
         Assert.Single(await BlobsAsync(tenant));
         Assert.Equal((await ReadAsync(tenant, one.Post.Id)).Post.MediaState.Blobs, (await ReadAsync(tenant, two.Post.Id)).Post.MediaState.Blobs);
+    }
+
+    [Fact]
+    public async Task SameFileTwiceAtOnce_IsKeptOnce()
+    {
+        var bytes = Mp4(6 * 1024 * 1024, seed: 11);
+        var (tenant, one) = await CreatePostAsync(MediaType.Video, [Source.Serve(bytes, "video/mp4")]);
+        var content = new PostContent("again", new PostMedia(MediaType.Video, [Source.Serve(bytes, "video/mp4")]),
+            [.. one.Post.States.Select(PostTarget.From)], null, PostStatus.Pending, null);
+        var two = (await PostService.CreateAsync(tenant.Scope, content, null, null, Ct)).Post!;
+
+        var outcomes = await Task.WhenAll(ProcessAsync(tenant, one.Post), ProcessAsync(tenant, two.Post));
+
+        Assert.All(outcomes, o => Assert.Equal(MediaOutcome.Ready, o));
+        var kept = Assert.Single(await BlobsAsync(tenant)).Name;
+        Assert.Equal(kept, await IndexedBlobAsync(tenant.Scope.PartitionKey, bytes));
+        Assert.Equal([kept], (await ReadAsync(tenant, one.Post.Id)).Post.MediaState.Blobs);
+        Assert.Equal([kept], (await ReadAsync(tenant, two.Post.Id)).Post.MediaState.Blobs);
+    }
+
+    [Fact]
+    public async Task IndexedBlobGone_SameFileAgain_StoredAnewAndIndexed()
+    {
+        var bytes = Mp4(32 * 1024, seed: 13);
+        var (tenant, one) = await CreatePostAsync(MediaType.Video, [Source.Serve(bytes, "video/mp4")]);
+        Assert.Equal(MediaOutcome.Ready, await ProcessAsync(tenant, one.Post));
+        var gone = await IndexedBlobAsync(tenant.Scope.PartitionKey, bytes);
+        await Factory.Storage.Container(StorageNames.MediaContainer).GetBlobClient(gone).DeleteAsync(cancellationToken: Ct);
+        var content = new PostContent("again", new PostMedia(MediaType.Video, [Source.Serve(bytes, "video/mp4")]),
+            [.. one.Post.States.Select(PostTarget.From)], null, PostStatus.Pending, null);
+        var two = (await PostService.CreateAsync(tenant.Scope, content, null, null, Ct)).Post!;
+
+        Assert.Equal(MediaOutcome.Ready, await ProcessAsync(tenant, two.Post));
+
+        var kept = Assert.Single(await BlobsAsync(tenant)).Name;
+        Assert.NotEqual(gone, kept);
+        Assert.Equal(kept, await IndexedBlobAsync(tenant.Scope.PartitionKey, bytes));
+        Assert.Equal([kept], (await ReadAsync(tenant, two.Post.Id)).Post.MediaState.Blobs);
     }
 
     [Fact]

@@ -111,6 +111,20 @@ public sealed class SweepTests(MediaFactory factory) : MediaTestBase(factory), I
     }
 
     [Fact]
+    public async Task BlobStoredThenCrashBeforeItsIndexRow_IsRemoved()
+    {
+        // Stored and tracked, but the process died before the index row and the post's reference were written.
+        var tenant = await Factory.CreateTenantAsync();
+        var orphan = $"{tenant.Scope.PartitionKey}/{Guid.CreateVersion7():N}.mp4";
+        await UploadAsync(orphan, tracked: true);
+
+        var result = await SweepAsync(later: true);
+
+        Assert.True(result.Removed >= 1);
+        Assert.False(await ExistsAsync(orphan));
+    }
+
+    [Fact]
     public async Task BlobStoredBeforeReferencesExisted_IsNeverRemoved()
     {
         var tenant = await Factory.CreateTenantAsync();
@@ -123,7 +137,7 @@ public sealed class SweepTests(MediaFactory factory) : MediaTestBase(factory), I
     }
 
     [Fact]
-    public async Task BlobRemovedBySweep_ReHostedForANewPost_IsStoredAgain()
+    public async Task BlobRemovedBySweep_ReHostedForANewPost_IsStoredAgainAndIndexed()
     {
         var bytes = Mp4(45_000, seed: 17);
         var (tenant, first) = await CreatePostAsync(MediaType.Video, [Source.Serve(bytes, "video/mp4")]);
@@ -136,7 +150,11 @@ public sealed class SweepTests(MediaFactory factory) : MediaTestBase(factory), I
         var second = await AnotherPostAsync(tenant, Source.Serve(bytes, "video/mp4"));
         Assert.Equal(MediaOutcome.Ready, await ProcessAsync(tenant, second.Post));
 
-        Assert.Equal([blob], (await ReadAsync(tenant, second.Post.Id)).Post.MediaState.Blobs);
+        // The index still named the swept blob: the new copy took its row over.
+        var stored = Assert.Single((await ReadAsync(tenant, second.Post.Id)).Post.MediaState.Blobs!);
+        Assert.NotEqual(blob, stored);
+        Assert.True(await ExistsAsync(stored));
+        Assert.Equal(stored, await IndexedBlobAsync(tenant.Scope.PartitionKey, bytes));
         Assert.Equal(bytes, await DownloadAsync(Assert.Single(await ShownMediaUrlsAsync(tenant, second.Post.Id))));
     }
 
