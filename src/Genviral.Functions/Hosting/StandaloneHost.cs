@@ -87,11 +87,14 @@ internal static class StandaloneHost
     /// JIT of the queue and blob clients) then do not compete with the first requests on a cold process. A queue
     /// message or a timer occurrence waits that much longer once, at start-up.
     /// </summary>
-    private sealed class StartedLater(BackgroundService service, IHostApplicationLifetime lifetime) : IHostedService, IDisposable
+    private sealed class StartedLater(BackgroundService service, IHostApplicationLifetime lifetime) : IHostedService
     {
         private static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
-        private readonly CancellationTokenSource _stopping = new();
+        // Not a CancellationTokenSource: under WebApplicationFactory the host is stopped twice (by the factory and by
+        // Program's RunAsync), the second time after the container disposed this service and the one it starts.
+        private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Task _started = Task.CompletedTask;
+        private int _stops;
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -101,24 +104,25 @@ internal static class StandaloneHost
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
-            await _stopping.CancelAsync();
+            if (Interlocked.Increment(ref _stops) > 1)
+            {
+                return;
+            }
+
+            _stopping.TrySetResult();
             await _started;
             await service.StopAsync(cancellationToken);
         }
 
-        public void Dispose() => _stopping.Dispose();
-
         private async Task StartLaterAsync()
         {
-            try
-            {
-                await Task.Delay(Delay, _stopping.Token);
-                await service.StartAsync(_stopping.Token);
-            }
-            catch (OperationCanceledException)
+            if (await Task.WhenAny(Task.Delay(Delay), _stopping.Task) == _stopping.Task)
             {
                 // Stopped before it started.
+                return;
             }
+
+            await service.StartAsync(CancellationToken.None);
         }
     }
 
