@@ -61,6 +61,12 @@ internal static class Seeder
             {
                 await table.SubmitSinglePartitionAsync([.. batch.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row))], cancellationToken);
             }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                // Every row is new (fresh post ids), so a conflict means an earlier try of this same transaction committed
+                // and its answer was lost (a 100-row batch on a busy Azurite can pass the 5 s per-try timeout, and the
+                // SDK tries again): the transaction is atomic, so all of it is there.
+            }
             finally
             {
                 gate.Release();
