@@ -1,3 +1,4 @@
+using Genviral.Core.Accounts;
 using Genviral.Core.Webhooks;
 
 namespace Genviral.Admin.Webhooks;
@@ -17,7 +18,7 @@ internal sealed record WebhookOutput(
     DateTimeOffset UpdatedAt)
 {
     public static WebhookOutput From(Webhook w) => new(
-        w.Id, w.Url, w.Events, w.Description, w.Status.ToString().ToLowerInvariant(), w.DisabledReason, w.DisabledAt, w.ConsecutiveFailures, w.FailingSince,
+        w.Id, w.Url, w.Events, w.Description, w.Status.ToWire(), w.DisabledReason, w.DisabledAt, w.ConsecutiveFailures, w.FailingSince,
         w.CreatedAt, w.UpdatedAt);
 }
 

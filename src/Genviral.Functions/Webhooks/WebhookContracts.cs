@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Genviral.Core.Accounts;
 using Genviral.Core.Webhooks;
 
 namespace Genviral.Functions.Webhooks;
@@ -61,7 +62,7 @@ internal sealed record WebhookEventBody<T>(
 internal static class WebhookContractExtensions
 {
     public static WebhookResponse ToResponse(this Webhook w, string? secret = null, DateTimeOffset? previousSecretExpiresAt = null) => new(
-        w.Id, w.Url, w.Events, w.Description, w.Status.ToString().ToLowerInvariant(), w.DisabledReason, w.DisabledAt, w.ConsecutiveFailures, w.FailingSince,
+        w.Id, w.Url, w.Events, w.Description, w.Status.ToWire(), w.DisabledReason, w.DisabledAt, w.ConsecutiveFailures, w.FailingSince,
         w.CreatedAt, w.UpdatedAt, secret, previousSecretExpiresAt);
 
     public static DeliveryResponse ToResponse(this WebhookDelivery d) => new(

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Genviral.Core.Accounts;
 using Genviral.Core.Webhooks;
 using Genviral.Functions.Api;
 
@@ -92,13 +93,7 @@ internal static class WebhookRequests
         WebhookStatus? status = null;
         if (!create && body.TryGetProperty("status", out var statusValue))
         {
-            status = statusValue.ValueKind == JsonValueKind.String ? statusValue.GetString() switch
-            {
-                "active" => WebhookStatus.Active,
-                "disabled" => WebhookStatus.Disabled,
-                _ => null,
-            }
-            : null;
+            status = statusValue.ValueKind == JsonValueKind.String && AccountEnums.TryParseWire(statusValue.GetString(), out WebhookStatus parsed) ? parsed : null;
             if (status is null)
             {
                 issues.Add(new("status", "status must be active or disabled"));
