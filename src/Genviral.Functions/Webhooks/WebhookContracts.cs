@@ -66,6 +66,6 @@ internal static class WebhookContractExtensions
         w.CreatedAt, w.UpdatedAt, secret, previousSecretExpiresAt);
 
     public static DeliveryResponse ToResponse(this WebhookDelivery d) => new(
-        d.EventId, d.EventType, d.State.ToString().ToLowerInvariant(), d.Attempts, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.DeliveredAt,
+        d.EventId, d.EventType, d.State.ToWire(), d.Attempts, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.DeliveredAt,
         d.OccurredAt, d.CreatedAt);
 }
