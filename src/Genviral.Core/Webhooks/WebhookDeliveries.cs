@@ -68,16 +68,19 @@ public sealed partial class WebhookDeliveries(
         var now = time.GetUtcNow();
         if (result.Delivered)
         {
-            await store.RecordAsync(scope, stored, delivery with
-            {
-                State = DeliveryState.Delivered, Attempts = message.Attempt, LastStatusCode = result.StatusCode, LastError = null, NextAttemptAt = null, DeliveredAt = now,
-            }, cancellationToken);
+            // The webhook first, as on the failure path: once the log says delivered, the webhook no longer shows the
+            // failures before it, and a crash in between leaves the delivery pending (sent again) rather than a
+            // failure count that no later attempt of this event would clear.
             if (hook.ConsecutiveFailures > 0 || hook.FailingSince is not null)
             {
                 await store.ChangeAsync(scope, hook.Id, h => h.ConsecutiveFailures == 0 && h.FailingSince is null ? null : h with { ConsecutiveFailures = 0, FailingSince = null },
                     null, cancellationToken);
             }
 
+            await store.RecordAsync(scope, stored, delivery with
+            {
+                State = DeliveryState.Delivered, Attempts = message.Attempt, LastStatusCode = result.StatusCode, LastError = null, NextAttemptAt = null, DeliveredAt = now,
+            }, cancellationToken);
             return;
         }
 
